@@ -1,0 +1,116 @@
+"""Backend-free input validation: the rules and the message texts.
+
+Every backend's ``_checks.py`` extracts shape and dtype from its own tensor type
+and calls these functions, so a rule and its error message exist once and read
+the same in NumPy, torch and TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+Shape = tuple[int, ...]
+
+LAYOUTS = {"NCHW": (1, 2, 3), "NHWC": (3, 1, 2)}  # layout -> (channel axis, H axis, W axis)
+
+
+def _fmt_shape(shape: Sequence[int | None]) -> str:
+    return "(" + ", ".join("?" if s is None else str(s) for s in shape) + ")"
+
+
+def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:
+    """Raise TypeError unless ``value`` is an instance of ``expected`` (``what`` names it)."""
+    if not isinstance(value, expected):
+        raise TypeError(f"{name} must be {what}, got {type(value).__module__}.{type(value).__name__}")
+
+
+def check_floating(name: str, is_floating: bool, dtype: object) -> None:
+    """Raise TypeError unless the dtype is floating point."""
+    if not is_floating:
+        raise TypeError(f"{name} must have a floating-point dtype, got {dtype}")
+
+
+def check_image_shape(
+    name: str,
+    shape: Sequence[int | None],
+    layout: str,
+    channels: int | Iterable[int] | None = 3,
+    min_size: int = 1,
+) -> None:
+    """Check a batch of images: rank 4, non-empty, channel count and spatial size.
+
+    Args:
+        name: argument name used in the message.
+        shape: the tensor's shape; ``None`` entries (unknown in a TF graph) pass.
+        layout: ``"NCHW"`` or ``"NHWC"``.
+        channels: allowed channel count(s), or ``None`` for any.
+        min_size: smallest allowed height and width.
+    """
+    c_axis, h_axis, w_axis = LAYOUTS[layout]
+    if len(shape) != 4:
+        raise ValueError(
+            f"{name} must be a 4-D batch of images {layout}, got {len(shape)}-D shape "
+            f"{_fmt_shape(shape)}"
+        )
+    if shape[0] == 0:
+        raise ValueError(f"{name} is an empty batch: shape {_fmt_shape(shape)} ({layout})")
+    if channels is not None:
+        allowed = (channels,) if isinstance(channels, int) else tuple(channels)
+        c = shape[c_axis]
+        if c is not None and c not in allowed:
+            want = " or ".join(str(a) for a in allowed)
+            raise ValueError(
+                f"{name} must have {want} channel(s) on axis {c_axis} ({layout}), got {c}: "
+                f"shape {_fmt_shape(shape)}"
+            )
+    h, w = shape[h_axis], shape[w_axis]
+    if (h is not None and h < min_size) or (w is not None and w < min_size):
+        raise ValueError(
+            f"{name} must be at least {min_size}x{min_size} pixels ({layout}), got "
+            f"{h}x{w}: shape {_fmt_shape(shape)}"
+        )
+
+
+def check_same_shape(
+    name_a: str, shape_a: Sequence[int | None], name_b: str, shape_b: Sequence[int | None]
+) -> None:
+    """Raise ValueError unless two shapes are equal (no broadcasting)."""
+    if len(shape_a) != len(shape_b) or any(
+        a is not None and b is not None and a != b for a, b in zip(shape_a, shape_b)
+    ):
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got {_fmt_shape(shape_a)} and "
+            f"{_fmt_shape(shape_b)}"
+        )
+
+
+def check_choice(name: str, value: object, choices: Sequence[object]) -> None:
+    """Raise ValueError unless ``value`` is one of ``choices``."""
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {allowed}; got {value!r}")
+
+
+def check_axis(name: str, axis: int, ndim: int) -> int:
+    """Return ``axis`` normalised to ``[0, ndim)``; raise ValueError if out of range."""
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise TypeError(f"{name} must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"{name}={axis} is out of range for a {ndim}-D input")
+    return axis % ndim
+
+
+def non_finite_error(name: str) -> ValueError:
+    """The error raised when a value check finds NaN or Inf."""
+    return ValueError(
+        f"{name} contains NaN or Inf values; faceloss refuses non-finite inputs while value "
+        "checks are on (faceloss.set_value_checks(False) lets them propagate)"
+    )
+
+
+def range_error(name: str, low: float, high: float, found_min: float, found_max: float) -> ValueError:
+    """The error raised when a value check finds values outside ``[low, high]``."""
+    return ValueError(
+        f"{name} must have values in [{low:g}, {high:g}], found values in "
+        f"[{found_min:g}, {found_max:g}]"
+    )

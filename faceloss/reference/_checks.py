@@ -1,0 +1,57 @@
+"""Input checks for NumPy arrays (layout NHWC); rules and messages in :mod:`faceloss._validation`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from faceloss import _validation as v
+from faceloss._config import value_checks_enabled
+
+LAYOUT = "NHWC"
+
+
+def as_float_array(x: object, name: str) -> np.ndarray:
+    """Return ``x`` as an ndarray, requiring a floating dtype (no silent int -> float cast)."""
+    if not isinstance(x, np.ndarray):
+        if isinstance(x, (list, tuple, float)):
+            x = np.asarray(x)
+        else:
+            v.check_type(name, x, np.ndarray, "a numpy.ndarray")
+    v.check_floating(name, np.issubdtype(x.dtype, np.floating), x.dtype)
+    return x
+
+
+def check_image(
+    x: object, name: str, channels: int | Iterable[int] | None = 3, min_size: int = 1
+) -> np.ndarray:
+    """Check an image batch ``(N, H, W, C)`` of floats and return it as an ndarray."""
+    x = as_float_array(x, name)
+    v.check_image_shape(name, x.shape, LAYOUT, channels, min_size)
+    return x
+
+
+def check_same_shape(a: np.ndarray, name_a: str, b: np.ndarray, name_b: str) -> None:
+    """Raise ValueError unless ``a`` and ``b`` have the same shape."""
+    v.check_same_shape(name_a, a.shape, name_b, b.shape)
+
+
+def check_finite(x: np.ndarray, name: str) -> None:
+    """Raise ValueError on NaN/Inf (only while value checks are enabled)."""
+    if value_checks_enabled() and not np.isfinite(x).all():
+        raise v.non_finite_error(name)
+
+
+def check_range(x: np.ndarray, name: str, low: float, high: float) -> None:
+    """Raise ValueError on values outside ``[low, high]`` or NaN (only with value checks on)."""
+    if not value_checks_enabled():
+        return
+    check_finite(x, name)
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if not (lo >= low and hi <= high):  # NaN fails both comparisons
+        raise v.range_error(name, low, high, lo, hi)
+
+
+check_choice = v.check_choice
+check_axis = v.check_axis

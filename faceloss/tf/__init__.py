@@ -1,0 +1,43 @@
+"""TensorFlow/Keras 3 implementations: functions and Keras objects on ``(N, H, W, C)`` tensors.
+
+Every object here computes what its namesake in :mod:`faceloss.reference`
+computes (tested with hypothesis). Keras classes are registered serializable
+under the package name ``"faceloss"``, so saved models reload with them.
+
+>>> import tensorflow as tf
+>>> from faceloss.tf import LuminanceChrominanceLoss
+>>> loss = LuminanceChrominanceLoss()
+>>> float(loss(tf.zeros((1, 8, 8, 3)), tf.zeros((1, 8, 8, 3))))
+0.0
+"""
+
+try:
+    import tensorflow as _tf  # noqa: F401
+except ImportError as error:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "faceloss.tf needs TensorFlow, which is not installed. Install one of the extras: "
+        "pip install 'faceloss[tf-cpu]' (CPU-only) or pip install 'faceloss[tf]'"
+    ) from error
+
+import keras as _keras
+
+if int(_keras.__version__.split(".")[0]) < 3:  # pragma: no cover - depends on the install
+    raise ImportError(
+        f"faceloss.tf needs Keras 3 (keras>=3.0), found keras {_keras.__version__}: "
+        "pip install 'keras>=3'"
+    )
+if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KERAS_BACKEND
+    raise ImportError(
+        f"faceloss.tf needs the TensorFlow Keras backend, but KERAS_BACKEND is "
+        f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
+    )
+
+from faceloss.tf.js_divergence import js_divergence
+from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
+
+__all__ = [
+    "LuminanceChrominanceLoss",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]

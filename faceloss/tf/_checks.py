@@ -1,0 +1,79 @@
+"""Input checks for TensorFlow tensors (layout NHWC); rules and messages in :mod:`faceloss._validation`.
+
+Static shape and dtype checks run whenever the shape is known (also while a
+``tf.function`` traces); unknown dimensions pass. Value checks (NaN/Inf, ranges)
+run only eagerly with value checks enabled (:func:`faceloss.set_value_checks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import tensorflow as tf
+
+from faceloss import _validation as v
+from faceloss._config import value_checks_enabled
+
+LAYOUT = "NHWC"
+
+
+def check_tensor(x: object, name: str) -> tf.Tensor:
+    """Require a floating-point tensor (NumPy arrays and variables are converted, ints refused)."""
+    if not tf.is_tensor(x):
+        try:
+            import numpy as np
+
+            if isinstance(x, np.ndarray) or isinstance(x, (list, tuple, float)):
+                x = tf.convert_to_tensor(x)
+        except (TypeError, ValueError):
+            pass
+    if not tf.is_tensor(x):
+        v.check_type(name, x, tf.Tensor, "a tf.Tensor or numpy.ndarray")
+    v.check_floating(name, x.dtype.is_floating, x.dtype.name)
+    return x
+
+
+def static_shape(x: tf.Tensor) -> tuple[int | None, ...]:
+    """The static shape as a tuple (``None`` for unknown dimensions); rank must be known."""
+    return tuple(x.shape.as_list()) if x.shape.rank is not None else ()
+
+
+def check_image(
+    x: object, name: str, channels: int | Iterable[int] | None = 3, min_size: int = 1
+) -> tf.Tensor:
+    """Check an image batch ``(N, H, W, C)`` of floats; returns it as a tensor."""
+    x = check_tensor(x, name)
+    if x.shape.rank is not None:
+        v.check_image_shape(name, static_shape(x), LAYOUT, channels, min_size)
+    return x
+
+
+def check_same_shape(a: tf.Tensor, name_a: str, b: tf.Tensor, name_b: str) -> None:
+    """Raise ValueError unless the static shapes of ``a`` and ``b`` agree."""
+    if a.shape.rank is not None and b.shape.rank is not None:
+        v.check_same_shape(name_a, static_shape(a), name_b, static_shape(b))
+
+
+def value_checks_active() -> bool:
+    """True when data-dependent checks should run now (enabled and eager)."""
+    return value_checks_enabled() and tf.executing_eagerly()
+
+
+def check_finite(x: tf.Tensor, name: str) -> None:
+    """Raise ValueError on NaN/Inf (eager with value checks enabled only)."""
+    if value_checks_active() and not bool(tf.reduce_all(tf.math.is_finite(x))):
+        raise v.non_finite_error(name)
+
+
+def check_range(x: tf.Tensor, name: str, low: float, high: float) -> None:
+    """Raise ValueError on values outside ``[low, high]`` or NaN (eager, value checks on)."""
+    if not value_checks_active():
+        return
+    check_finite(x, name)
+    lo, hi = float(tf.reduce_min(x)), float(tf.reduce_max(x))
+    if not (lo >= low and hi <= high):
+        raise v.range_error(name, low, high, lo, hi)
+
+
+check_choice = v.check_choice
+check_axis = v.check_axis

@@ -1,0 +1,68 @@
+"""Input checks for torch tensors (layout NCHW); rules and messages in :mod:`faceloss._validation`.
+
+Shape and dtype checks are free. Value checks (NaN/Inf, ranges) read the data,
+so they run only in eager mode with value checks enabled
+(:func:`faceloss.set_value_checks`), never while compiling or scripting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+
+from faceloss import _validation as v
+from faceloss._config import value_checks_enabled
+
+LAYOUT = "NCHW"
+
+
+def _tracing() -> bool:
+    return torch.jit.is_scripting() or torch.jit.is_tracing() or torch.compiler.is_compiling()
+
+
+def check_tensor(x: object, name: str) -> torch.Tensor:
+    """Require a floating-point ``torch.Tensor``."""
+    v.check_type(name, x, torch.Tensor, "a torch.Tensor")
+    v.check_floating(name, x.is_floating_point(), x.dtype)
+    return x
+
+
+def check_image(
+    x: object, name: str, channels: int | Iterable[int] | None = 3, min_size: int = 1
+) -> torch.Tensor:
+    """Check an image batch ``(N, C, H, W)`` of floats."""
+    x = check_tensor(x, name)
+    v.check_image_shape(name, tuple(x.shape), LAYOUT, channels, min_size)
+    return x
+
+
+def check_same_shape(a: torch.Tensor, name_a: str, b: torch.Tensor, name_b: str) -> None:
+    """Raise ValueError unless ``a`` and ``b`` have the same shape."""
+    v.check_same_shape(name_a, tuple(a.shape), name_b, tuple(b.shape))
+
+
+def value_checks_active() -> bool:
+    """True when data-dependent checks should run now (enabled and not compiling)."""
+    return value_checks_enabled() and not _tracing()
+
+
+def check_finite(x: torch.Tensor, name: str) -> None:
+    """Raise ValueError on NaN/Inf (eager mode with value checks enabled only)."""
+    if value_checks_active() and not bool(torch.isfinite(x).all()):
+        raise v.non_finite_error(name)
+
+
+def check_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
+    """Raise ValueError on values outside ``[low, high]`` or NaN (eager, value checks on)."""
+    if not value_checks_active():
+        return
+    check_finite(x, name)
+    lo, hi = torch.aminmax(x.detach())
+    lo, hi = float(lo), float(hi)
+    if not (lo >= low and hi <= high):
+        raise v.range_error(name, low, high, lo, hi)
+
+
+check_choice = v.check_choice
+check_axis = v.check_axis

@@ -1,0 +1,18 @@
+"""The ``reduction`` step shared by the torch losses."""
+
+from __future__ import annotations
+
+import torch
+
+from faceloss.torch._checks import check_choice
+from faceloss.spec import REDUCTIONS
+
+
+def reduce(values: torch.Tensor, reduction: str) -> torch.Tensor:
+    """Apply ``"mean"`` (mean of all elements), ``"sum"`` or ``"none"`` (unchanged)."""
+    check_choice("reduction", reduction, REDUCTIONS)
+    if reduction == "mean":
+        return values.mean()
+    if reduction == "sum":
+        return values.sum()
+    return values

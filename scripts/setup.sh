@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Set up a virtual environment with faceloss, both backends and the test tools.
+# Usage: bash scripts/setup.sh   (VENV=path to choose the environment folder; default .venv)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+PYTHON=${PYTHON:-python3}
+
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "==> creating $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+"$PY" -m pip install --quiet --upgrade pip
+
+# torch first, pinned: a looser requirement would let pip pull a multi-GB CUDA build.
+echo "==> installing torch 2.13.0 (CPU)"
+"$PY" -m pip install --quiet "torch==2.13.0"
+
+echo "==> installing faceloss with the torch, tf-cpu, test and docs extras"
+"$PY" -m pip install --quiet -e ".[torch,tf-cpu,test,docs]"
+echo "==> environment ready: $VENV"

@@ -1,0 +1,1 @@
+"""Reusable parity machinery: hypothesis strategies, backend runners, tolerance table."""
