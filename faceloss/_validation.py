@@ -21,7 +21,9 @@ def _fmt_shape(shape: Sequence[int | None]) -> str:
 def check_type(name: str, value: object, expected: type | tuple[type, ...], what: str) -> None:
     """Raise TypeError unless ``value`` is an instance of ``expected`` (``what`` names it)."""
     if not isinstance(value, expected):
-        raise TypeError(f"{name} must be {what}, got {type(value).__module__}.{type(value).__name__}")
+        raise TypeError(
+            f"{name} must be {what}, got {type(value).__module__}.{type(value).__name__}"
+        )
 
 
 def check_floating(name: str, is_floating: bool, dtype: object) -> None:
@@ -76,7 +78,7 @@ def check_same_shape(
 ) -> None:
     """Raise ValueError unless two shapes are equal (no broadcasting)."""
     if len(shape_a) != len(shape_b) or any(
-        a is not None and b is not None and a != b for a, b in zip(shape_a, shape_b)
+        a is not None and b is not None and a != b for a, b in zip(shape_a, shape_b, strict=True)
     ):
         raise ValueError(
             f"{name_a} and {name_b} must have the same shape, got {_fmt_shape(shape_a)} and "
@@ -108,7 +110,9 @@ def non_finite_error(name: str) -> ValueError:
     )
 
 
-def range_error(name: str, low: float, high: float, found_min: float, found_max: float) -> ValueError:
+def range_error(
+    name: str, low: float, high: float, found_min: float, found_max: float
+) -> ValueError:
     """The error raised when a value check finds values outside ``[low, high]``."""
     return ValueError(
         f"{name} must have values in [{low:g}, {high:g}], found values in "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from faceloss.torch._checks import check_choice
 from faceloss.spec import REDUCTIONS
+from faceloss.torch._checks import check_choice
 
 
 def reduce(values: torch.Tensor, reduction: str) -> torch.Tensor:

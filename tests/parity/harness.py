@@ -109,13 +109,23 @@ def run_all(
         if backend == "reference":
             cast = [np.asarray(a, dtype=dtype).astype(np.float64) for a in args]
             out[backend] = run(
-                backend, fn, *cast, image_args=image_args, image_output=image_output,
-                dtype=np.float64, **kwargs,
+                backend,
+                fn,
+                *cast,
+                image_args=image_args,
+                image_output=image_output,
+                dtype=np.float64,
+                **kwargs,
             )
         else:
             out[backend] = run(
-                backend, fn, *args, image_args=image_args, image_output=image_output,
-                dtype=dtype, **kwargs,
+                backend,
+                fn,
+                *args,
+                image_args=image_args,
+                image_output=image_output,
+                dtype=dtype,
+                **kwargs,
             )
     return out
 

@@ -103,9 +103,7 @@ def logit_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(logits_p, logits_q) of shape (*leading, bins): scales up to 1e4, one-hot-like +-1e4
     rows, constant rows and equal pairs."""
-    leading = tuple(
-        draw(st.lists(st.integers(1, max_rows), min_size=0, max_size=max_leading_dims))
-    )
+    leading = tuple(draw(st.lists(st.integers(1, max_rows), min_size=0, max_size=max_leading_dims)))
     bins = draw(st.integers(1, max_bins))
     shape = (*leading, bins)
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
