@@ -6,8 +6,9 @@ functions. They are written for clarity and exactness, not speed.
 
 >>> import numpy as np
 >>> from faceloss import reference
->>> reference.rgb_to_yuv(np.ones((1, 2, 2, 3)))[0, 0, 0].round(6)
-array([ 1.e+00,  1.e-05, -0.e+00])
+>>> yuv = reference.rgb_to_yuv(np.ones((1, 2, 2, 3)))  # white
+>>> [round(float(value), 5) for value in yuv[0, 0, 0]]
+[1.0, 1e-05, 0.0]
 """
 
 from faceloss.reference.js_divergence import js_divergence
