@@ -93,7 +93,7 @@ def luminance_chrominance_loss(
 
 @keras.saving.register_keras_serializable(package="faceloss")
 class LuminanceChrominanceLoss(keras.losses.Loss):
-    r"""Luminance-chrominance error (eq. 8) as a Keras loss; see :func:`luminance_chrominance_loss`.
+    r"""Luminance-chrominance error (eq. 8) as a loss object; see :func:`luminance_chrominance_loss`.
 
     ``call(y_true, y_pred)`` follows Keras' argument order (imposed by ``fit``) and
     forwards by keyword to ``luminance_chrominance_loss(prediction=y_pred,
@@ -138,4 +138,5 @@ class LuminanceChrominanceLoss(keras.losses.Loss):
         return tf.reduce_mean(squared, axis=[1, 2, 3])
 
     def get_config(self) -> dict:
-        return super().get_config()
+        # keras.losses.Loss.get_config drops ``dtype``; keep every __init__ argument.
+        return {**super().get_config(), "dtype": self.dtype}

@@ -9,9 +9,11 @@ from faceloss.spec import REDUCTIONS, YUV_FROM_RGB
 from faceloss.torch._checks import check_choice, check_finite, check_image, check_same_shape
 from faceloss.torch._reduce import reduce
 
+_YUV_FROM_RGB = torch.tensor(YUV_FROM_RGB.tolist(), dtype=torch.float64)
+
 
 def _yuv_matrix(like: torch.Tensor) -> torch.Tensor:
-    return torch.as_tensor(YUV_FROM_RGB, dtype=like.dtype, device=like.device)
+    return _YUV_FROM_RGB.to(dtype=like.dtype, device=like.device)
 
 
 def _rgb_to_yuv(image: torch.Tensor) -> torch.Tensor:
@@ -96,7 +98,7 @@ def luminance_chrominance_loss(
 
 
 class LuminanceChrominanceLoss(nn.Module):
-    r"""Luminance-chrominance error (eq. 8) as a module; see :func:`luminance_chrominance_loss`.
+    r"""Luminance-chrominance error (eq. 8) as a loss object; see :func:`luminance_chrominance_loss`.
 
     Args:
         reduction: ``"mean"`` (default), ``"sum"`` or ``"none"``.

@@ -38,13 +38,13 @@ def backend_module(backend: str) -> Any:
 
 def to_backend(array: np.ndarray, backend: str, image: bool, dtype: Any) -> Any:
     """A NumPy array (NHWC if ``image``) as the backend's tensor in its layout and ``dtype``."""
-    array = np.ascontiguousarray(np.asarray(array, dtype=dtype))
+    array = np.array(array, dtype=dtype, order="C")  # a copy; keeps 0-D arrays 0-D
     if backend == "reference":
         return array
     if backend == "torch":
         import torch
 
-        tensor = torch.from_numpy(array.copy())
+        tensor = torch.from_numpy(array)
         return tensor.permute(0, 3, 1, 2).contiguous() if image else tensor
     import tensorflow as tf
 
@@ -153,14 +153,15 @@ def gradient(
     *args: np.ndarray,
     wrt: int = 0,
     image_args: Sequence[int] = (0, 1),
+    image_output: bool = False,
     dtype: Any = np.float64,
     weights: np.ndarray | None = None,
     **kwargs: Any,
 ) -> np.ndarray:
     """Gradient of ``sum(weights * fn(*args))`` with respect to ``args[wrt]`` (NHWC if image).
 
-    ``weights`` (same shape as the output; default ones) make the check sensitive to
-    every output element, not only their sum."""
+    ``weights`` (shape of the output in the reference layout; default ones) make the
+    check sensitive to every output element, not only their sum."""
     tensors = [to_backend(a, backend, i in image_args, dtype) for i, a in enumerate(args)]
     func = _resolve(backend, fn)
     if backend == "torch":
@@ -168,7 +169,10 @@ def gradient(
 
         tensors[wrt].requires_grad_(True)
         out = func(*tensors, **_kwargs(backend, kwargs))
-        w = torch.ones_like(out) if weights is None else torch.as_tensor(weights, dtype=out.dtype)
+        if weights is None:
+            w = torch.ones_like(out)
+        else:
+            w = to_backend(weights, backend, image_output, np.dtype(str(out.dtype)[6:]))
         (grad,) = torch.autograd.grad((out * w).sum(), tensors[wrt])
         return to_numpy(grad, backend, wrt in image_args)
     if backend == "tf":
@@ -186,7 +190,9 @@ def gradient(
 def assert_gradients_match(
     fn: str, *args: np.ndarray, dtype: Any = np.float64, **kwargs: Any
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Assert torch and TF gradients agree (and are finite); returns (torch, tf) gradients."""
+    """Assert torch and TF gradients agree (and are finite); returns (torch, tf) gradients.
+
+    Keyword arguments are those of :func:`gradient` plus ``fn``'s own."""
     g_torch = gradient("torch", fn, *args, dtype=dtype, **kwargs)
     g_tf = gradient("tf", fn, *args, dtype=dtype, **kwargs)
     assert np.isfinite(g_torch).all(), f"{fn}: non-finite torch gradient"

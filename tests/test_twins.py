@@ -1,0 +1,84 @@
+"""Twins do not drift: every public object is documented, and torch/TF namesakes agree.
+
+For every public name exported by faceloss.torch and faceloss.tf (and the NumPy
+reference): a docstring with a runnable example, documented arguments equal to the
+signature, and for names present in several backends the same summary line and the
+same parameters (up to torch's ``dim`` for ``axis`` and documented layout-only ones).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+
+import pytest
+
+BACKENDS = ("faceloss.reference", "faceloss.torch", "faceloss.tf")
+RENAMES = {"dim": "axis"}
+# Arguments that exist in one backend only because of the framework (documented there).
+BACKEND_ONLY = {"channels", "name", "dtype", "reduction", "kwargs", "args", "trainable"}
+
+
+def _public(module_name):
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if inspect.isfunction(obj) or inspect.isclass(obj):
+            yield name, obj
+
+
+def _documented_args(doc: str) -> list[str]:
+    match = re.search(r"\n\s*Args:\n(.*?)(\n\s*\n\s*[A-Z][A-Za-z ]*:\n|\Z)", doc, re.S)
+    if not match:
+        return []
+    lines = match.group(1).splitlines()
+    indent = min(len(line) - len(line.lstrip()) for line in lines if line.strip())
+    return [
+        line.strip().split(":")[0].split(" (")[0]
+        for line in lines
+        if line.strip() and len(line) - len(line.lstrip()) == indent
+    ]
+
+
+def _parameters(obj) -> list[str]:
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    params = inspect.signature(target).parameters
+    return [p for p in params if p not in {"self", "cls"}]
+
+
+ALL_PUBLIC = [(m, n, o) for m in BACKENDS for n, o in _public(m)]
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "obj"), ALL_PUBLIC, ids=lambda x: getattr(x, "__name__", str(x))
+)
+def test_public_object_has_docstring_with_example(module, name, obj):
+    doc = inspect.getdoc(obj) or ""
+    assert doc, f"{module}.{name} has no docstring"
+    assert ">>>" in doc, f"{module}.{name}'s docstring has no example"
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "obj"), ALL_PUBLIC, ids=lambda x: getattr(x, "__name__", str(x))
+)
+def test_documented_arguments_equal_the_signature(module, name, obj):
+    documented = _documented_args(inspect.getdoc(obj) or "")
+    params = [p for p in _parameters(obj) if p not in {"args", "kwargs"}]
+    assert documented == params, f"{module}.{name}: Args {documented} vs signature {params}"
+
+
+def _twins():
+    exports = {m: dict(_public(m)) for m in BACKENDS}
+    names = sorted(set(exports["faceloss.torch"]) & set(exports["faceloss.tf"]))
+    return [(n, exports["faceloss.torch"][n], exports["faceloss.tf"][n]) for n in names]
+
+
+@pytest.mark.parametrize(
+    ("name", "torch_obj", "tf_obj"), _twins(), ids=lambda x: getattr(x, "__name__", str(x))
+)
+def test_torch_and_tf_twins_share_summary_and_parameters(name, torch_obj, tf_obj):
+    summary = lambda o: (inspect.getdoc(o) or "").splitlines()[0]  # noqa: E731
+    assert summary(torch_obj) == summary(tf_obj), name
+    normalise = lambda ps: [RENAMES.get(p, p) for p in ps if p not in BACKEND_ONLY]  # noqa: E731
+    assert normalise(_parameters(torch_obj)) == normalise(_parameters(tf_obj)), name
