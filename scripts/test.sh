@@ -14,3 +14,6 @@ echo "==> ruff"
 
 echo "==> pytest"
 "$PY" -m pytest -n "${PYTEST_WORKERS:-2}" --durations=15 "$@"
+
+echo "==> docs"
+"$PY" -m sphinx -W -q -b html docs docs/_build/html
