@@ -9,7 +9,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import faceloss  # noqa: E402
+import faceloss
 
 project = "faceloss"
 author = "faceloss developers"

@@ -64,7 +64,9 @@ def main() -> None:
     hr = astronaut_face()
     sr = degrade_x8(hr)
     other = hr[:, ::-1].copy()  # a mirrored face: same colours, different layout
-    print(f"faceloss {faceloss.__version__} | torch {torch.__version__} | tensorflow {tf.__version__}")
+    print(
+        f"faceloss {faceloss.__version__} | torch {torch.__version__} | tensorflow {tf.__version__}"
+    )
     print("face: skimage.data.astronaut(), cropped to the face and resized to 128x128;")
     print("'degraded' = bilinear x8 down and up again, as a face SR input.\n")
 
@@ -79,7 +81,9 @@ def main() -> None:
     for label, prediction in (("degraded", sr), ("mirrored", other)):
         values = {
             "reference": float(reference.luminance_chrominance_loss(prediction[None], hr[None])),
-            "torch": float(fl_torch.luminance_chrominance_loss(torch_image(prediction), torch_image(hr))),
+            "torch": float(
+                fl_torch.luminance_chrominance_loss(torch_image(prediction), torch_image(hr))
+            ),
             "tf": float(fl_tf.luminance_chrominance_loss(tf_image(prediction), tf_image(hr))),
         }
         print(row(f"luminance-chrominance loss, {label} vs HR", values))
@@ -89,7 +93,9 @@ def main() -> None:
         logits = luminance_histogram_logits(prediction)[None]
         values = {
             "reference": float(reference.js_divergence(logits, logits_hr)[0]),
-            "torch": float(fl_torch.js_divergence(torch.from_numpy(logits), torch.from_numpy(logits_hr))[0]),
+            "torch": float(
+                fl_torch.js_divergence(torch.from_numpy(logits), torch.from_numpy(logits_hr))[0]
+            ),
             "tf": float(fl_tf.js_divergence(tf.constant(logits), tf.constant(logits_hr))[0]),
         }
         print(row(f"JS divergence of luminance histograms, {label} vs HR (nats, max ln 2)", values))
