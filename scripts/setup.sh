@@ -19,4 +19,9 @@ echo "==> installing torch 2.13.0 (CPU)"
 
 echo "==> installing faceloss with the torch, tf-cpu, test and docs extras"
 "$PY" -m pip install --quiet -e ".[torch,tf-cpu,test,docs]"
+# Peer libraries for the benchmarks and comparison tests. --no-deps: their torch
+# requirement would otherwise pull a CUDA build of torch.
+echo "==> installing peer libraries (kornia, piq, torchmetrics, pytorch-msssim) without deps"
+"$PY" -m pip install --quiet --no-deps kornia kornia_rs piq torchmetrics pytorch-msssim \
+  lightning-utilities
 echo "==> environment ready: $VENV"
