@@ -168,11 +168,12 @@ def check_sequence(name: str, value: object, is_tensor: bool = False) -> tuple:
         )
     if not isinstance(value, (list, tuple)):
         raise TypeError(
-            f"{name} must be a list or tuple of tensors, one per scale, got "
-            f"{type(value).__name__}"
+            f"{name} must be a list or tuple of tensors, one per scale, got {type(value).__name__}"
         )
     if len(value) == 0:
-        raise ValueError(f"{name} must hold at least one scale, got an empty {type(value).__name__}")
+        raise ValueError(
+            f"{name} must hold at least one scale, got an empty {type(value).__name__}"
+        )
     return tuple(value)
 
 
@@ -212,8 +213,7 @@ def check_scale_weights(weights: object, scales: int | None = None) -> tuple[flo
         raise ValueError("weights must hold at least one value (one per scale), got none")
     if scales is not None and len(values) != scales:
         raise ValueError(
-            f"weights must have one value per scale: {scales} scale(s), got {len(values)} "
-            "weight(s)"
+            f"weights must have one value per scale: {scales} scale(s), got {len(values)} weight(s)"
         )
     return tuple(values)
 
@@ -230,6 +230,4 @@ def check_same_batch(name_a: str, n_a: int | None, name_b: str, n_b: int | None)
 def check_same_dtype(name_a: str, dtype_a: object, name_b: str, dtype_b: object) -> None:
     """Raise TypeError unless two inputs have the same dtype (no silent casts)."""
     if dtype_a != dtype_b:
-        raise TypeError(
-            f"{name_b} must have the dtype of {name_a} ({dtype_a}), got {dtype_b}"
-        )
+        raise TypeError(f"{name_b} must have the dtype of {name_a} ({dtype_a}), got {dtype_b}")

@@ -66,7 +66,9 @@ check_same_length = v.check_same_length
 check_same_batch = v.check_same_batch
 
 
-def check_shape(x: np.ndarray, name: str, expected: tuple[int | None, ...], meaning: str = "") -> None:
+def check_shape(
+    x: np.ndarray, name: str, expected: tuple[int | None, ...], meaning: str = ""
+) -> None:
     """Raise ValueError unless ``x.shape`` equals ``expected`` (``None`` matches anything)."""
     v.check_shape(name, x.shape, expected, meaning)
 

@@ -88,7 +88,9 @@ check_same_length = v.check_same_length
 check_same_batch = v.check_same_batch
 
 
-def check_shape(x: tf.Tensor, name: str, expected: tuple[int | None, ...], meaning: str = "") -> None:
+def check_shape(
+    x: tf.Tensor, name: str, expected: tuple[int | None, ...], meaning: str = ""
+) -> None:
     """Raise ValueError unless the static shape equals ``expected`` (``None`` matches anything)."""
     if x.shape.rank is not None:
         v.check_shape(name, static_shape(x), expected, meaning)

@@ -1,8 +1,10 @@
 """EdgeBlock: high-frequency features as features minus their local average (paper 3.1, Fig. 3).
 
-The average pooling is TensorFlow's own ``avg_pool2d(..., padding="SAME")`` with stride
-1, which excludes the padding from the average and pads even windows asymmetrically
-(4 before, 5 after for ``s = 10``): the definition the other backends reproduce.
+The average pooling has the values of TensorFlow's ``avg_pool2d(..., padding="SAME")``
+with stride 1, which excludes the padding from the average and pads even windows
+asymmetrically (4 before, 5 after for ``s = 10``). It is computed from an explicit
+padding and a window sum because TensorFlow's own gradient of 'SAME' average pooling is
+wrong for some even windows wider than the map (tested in the parity tests).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import keras
 import tensorflow as tf
 
 from faceloss import _validation as v
+from faceloss._padding import same_padding
 from faceloss.spec import EDGE_BLOCK_RELU
 from faceloss.tf._checks import check_bool, check_image, check_int, check_shape, check_tensor
 
@@ -20,8 +23,26 @@ def _variable_value(x: object) -> object:
     return x.value if isinstance(x, keras.Variable) else x
 
 
+def _window_counts(size: tf.Tensor, pool_size: int, dtype: tf.DType) -> tf.Tensor:
+    """Pixels of the image inside each position's clipped 'SAME' window along one axis."""
+    before, after = same_padding(pool_size)
+    index = tf.range(size)
+    return tf.cast(tf.minimum(index + after, size - 1) - tf.maximum(index - before, 0) + 1, dtype)
+
+
 def _avg_pool_same(features: tf.Tensor, pool_size: int) -> tf.Tensor:
-    return tf.nn.avg_pool2d(features, ksize=pool_size, strides=1, padding="SAME")
+    # Explicit zero padding, a VALID window sum and a division by the in-image pixel count:
+    # the values of avg_pool2d(..., "SAME"), whose gradient (AvgPoolGrad, TF 2.21) is wrong
+    # for some even windows wider than the map (e.g. s = 10 on a width of 7).
+    before, after = same_padding(pool_size)
+    padded = tf.pad(features, [[0, 0], [before, after], [before, after], [0, 0]])
+    total = tf.nn.avg_pool2d(padded, ksize=pool_size, strides=1, padding="VALID") * float(
+        pool_size * pool_size
+    )
+    shape = tf.shape(features)
+    rows = _window_counts(shape[1], pool_size, features.dtype)
+    cols = _window_counts(shape[2], pool_size, features.dtype)
+    return total / (rows[:, None] * cols[None, :])[None, :, :, None]
 
 
 def avg_pool_same(features: tf.Tensor, pool_size: int) -> tf.Tensor:
