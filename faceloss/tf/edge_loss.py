@@ -92,7 +92,7 @@ def edge_loss(
         else:
             value = tf.reduce_mean(squared, axis=[1, 2, 3])
         if weights is not None:
-            value = tf.cast(weights[k], value.dtype) * value
+            value = tf.constant(weights[k], dtype=value.dtype) * value
         total = value if total is None else total + value
     return total
 

@@ -47,7 +47,7 @@ def to_backend(
     its layout and ``dtype``; a list of arrays becomes a list of tensors."""
     if isinstance(array, (list, tuple)):
         return [to_backend(a, backend, image, dtype, kernel) for a in array]
-    array = np.ascontiguousarray(np.asarray(array, dtype=dtype))
+    array = np.array(array, dtype=dtype, order="C")  # keeps 0-d scalars 0-d
     if backend == "reference":
         return array
     if backend == "torch":
