@@ -166,7 +166,6 @@ def test_avg_pool_same_gradient_equals_reference_jacobian(pool_size, shape, path
     # to w, read off the reference column by column. (TensorFlow's own AvgPoolGrad for
     # 'SAME' fails this for s = 8 and 10 on a width of 7.)
     from faceloss.reference import avg_pool_same
-
     from tests.parity.harness import gradient
 
     rng = np.random.default_rng(pool_size)

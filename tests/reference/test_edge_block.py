@@ -12,7 +12,7 @@ from faceloss.reference import avg_pool_same, edge_block
 def brute_force_avg_pool(x: np.ndarray, s: int) -> np.ndarray:
     """Per-pixel definition: the mean of the input pixels of the clipped window."""
     before, after = (s - 1) // 2, s // 2
-    n, h, w, c = x.shape
+    _, h, w, _ = x.shape
     out = np.empty_like(x)
     for i in range(h):
         for j in range(w):
@@ -47,7 +47,9 @@ def test_avg_pool_same_s10_worked_example():
 
 def test_avg_pool_same_of_a_map_smaller_than_the_window_is_its_mean():
     x = np.random.default_rng(0).random((1, 2, 3, 2))
-    np.testing.assert_allclose(avg_pool_same(x, 10), np.broadcast_to(x.mean((1, 2), keepdims=True), x.shape))
+    np.testing.assert_allclose(
+        avg_pool_same(x, 10), np.broadcast_to(x.mean((1, 2), keepdims=True), x.shape)
+    )
 
 
 def test_edge_block_concatenates_features_first_then_difference():

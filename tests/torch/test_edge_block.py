@@ -91,7 +91,11 @@ def test_runs_in_float16_under_autocast_free_half_precision():
         (lambda: EdgeBlock(4, 0), ValueError, "pool_size must be at least 1"),
         (lambda: EdgeBlock(4, 5.0), TypeError, "pool_size must be an int"),
         (lambda: EdgeBlock(4, 5, relu="yes"), TypeError, "relu must be a bool"),
-        (lambda: EdgeBlock(4, 5)(torch.rand(1, 3, 8, 8)), ValueError, "features must have 4 channel"),
+        (
+            lambda: EdgeBlock(4, 5)(torch.rand(1, 3, 8, 8)),
+            ValueError,
+            "features must have 4 channel",
+        ),
         (lambda: EdgeBlock(4, 5)(torch.rand(4, 8, 8)), ValueError, "features must be a 4-D batch"),
         (lambda: EdgeBlock(4, 5)(torch.ones(1, 4, 8, 8, dtype=torch.int64)), TypeError, "floating"),
         (lambda: EdgeBlock(4, 5)([[1.0]]), TypeError, "features must be a torch.Tensor"),

@@ -56,9 +56,21 @@ def test_extra_repr():
         (lambda: EdgeLoss(weights=[-1.0]), ValueError, "finite and non-negative"),
         (lambda: EdgeLoss(reduction="avg"), ValueError, "reduction must be one of"),
         (lambda: EdgeLoss([1.0, 1.0])(*scales()), ValueError, "3 scale\\(s\\), got 2 weight"),
-        (lambda: edge_loss(torch.zeros(1, 1, 4, 4), [torch.zeros(1, 1, 4, 4)]), TypeError, "got a single Tensor"),
-        (lambda: edge_loss([torch.zeros(1, 3, 4, 4)], [torch.zeros(1, 3, 4, 4)]), ValueError, "1 channel"),
-        (lambda: edge_loss([torch.zeros(1, 1, 4, 4)], [torch.zeros(1, 1, 4, 5)]), ValueError, "same shape"),
+        (
+            lambda: edge_loss(torch.zeros(1, 1, 4, 4), [torch.zeros(1, 1, 4, 4)]),
+            TypeError,
+            "got a single Tensor",
+        ),
+        (
+            lambda: edge_loss([torch.zeros(1, 3, 4, 4)], [torch.zeros(1, 3, 4, 4)]),
+            ValueError,
+            "1 channel",
+        ),
+        (
+            lambda: edge_loss([torch.zeros(1, 1, 4, 4)], [torch.zeros(1, 1, 4, 5)]),
+            ValueError,
+            "same shape",
+        ),
     ],
 )
 def test_raises_on_bad_arguments(make, error, match):
