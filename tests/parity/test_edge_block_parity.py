@@ -17,11 +17,7 @@ from tests.parity.harness import (
     to_numpy,
 )
 from tests.parity.strategies import conv1x1_weights, feature_batches, pool_sizes
-from tests.parity.tolerances import (
-    GRADIENT_TOLERANCES,
-    assert_close,
-    input_scaled_tolerances,
-)
+from tests.parity.tolerances import GRADIENT_TOLERANCES, assert_close, window_tolerances
 
 SMALL_SIZES = ((1, 1), (1, 2), (2, 3), (3, 2), (4, 4), (5, 9), (9, 5), (10, 11))
 TORCH_PATHS = ("matmul", "pool")
@@ -60,7 +56,7 @@ def _edge_block_everywhere(features, kernel, bias, pool_size, relu, dtype):
         kernel_args=(1,),
         image_output=(True, True),
         # F - avgpool(F) cancels: absolute errors scale with the features' magnitude.
-        table=input_scaled_tolerances(np.abs(features).max()),
+        table=window_tolerances(features, kernel, pool_size),
     )
 
 
@@ -95,7 +91,7 @@ def test_avg_pool_same_matches_reference(features, pool_size, path):
             pool_size=pool_size,
             image_args=(0,),
             image_output=True,
-            table=input_scaled_tolerances(np.abs(features).max()),
+            table=window_tolerances(features, None, pool_size),
         )
 
 
@@ -127,7 +123,7 @@ def test_edge_block_gradients_match(case, seed, wrt, path):
             kernel_args=(1,),
             weights=weights,
             image_output=(True, True),
-            table=input_scaled_tolerances(np.abs(features).max(), GRADIENT_TOLERANCES),
+            table=window_tolerances(features, kernel, pool_size, GRADIENT_TOLERANCES),
         )
 
 
@@ -141,7 +137,7 @@ def test_modules_with_copied_weights_match_reference(case):
     from faceloss.reference import edge_block
     from faceloss.weights import copy_edge_block_weights
 
-    features, _, _, pool_size, relu = case
+    features, kernel, _, pool_size, relu = case
     channels = features.shape[3]
     torch_block = faceloss.torch.EdgeBlock(channels, pool_size, relu=relu).double()
     keras_block = faceloss.tf.EdgeBlock(pool_size, relu=relu, dtype="float64")
@@ -152,7 +148,7 @@ def test_modules_with_copied_weights_match_reference(case):
     out_tf = to_numpy(keras_block(tf.constant(features)), "tf", True)
     x = torch.from_numpy(features.copy()).permute(0, 3, 1, 2)
     out_torch = to_numpy(torch_block(x), "torch", True)
-    table = input_scaled_tolerances(np.abs(features).max())
+    table = window_tolerances(features, kernel, pool_size)
     for i in range(2):
         assert_close(out_tf[i], expected[i], np.float64, f"keras EdgeBlock output {i}", table)
         assert_close(out_torch[i], expected[i], np.float64, f"torch EdgeBlock output {i}", table)
