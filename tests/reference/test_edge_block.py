@@ -42,6 +42,7 @@ def test_avg_pool_same_s10_worked_example():
     pooled = avg_pool_same(row, 10)[0, 0, :, 0]
     assert pooled[0] == pytest.approx(2.5)
     assert pooled[4] == pytest.approx(4.5)
+    assert pooled[7] == pytest.approx(7.0)
     assert pooled[11] == pytest.approx(9.0)
 
 
