@@ -128,3 +128,10 @@ def test_layer_raises_on_a_channel_count_other_than_built():
     block(tf.constant(features()))
     with pytest.raises(ValueError, match="features must have 6 channel"):
         block(tf.constant(features((1, 8, 8, 4))))
+
+
+def test_mixed_precision_policy_computes_in_float16_with_float32_weights():
+    block = EdgeBlock(10, dtype="mixed_float16")
+    concat, edge = block(tf.constant(features()))
+    assert concat.dtype == edge.dtype == tf.float16
+    assert block.conv.kernel.dtype == "float32"

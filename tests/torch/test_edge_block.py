@@ -78,7 +78,7 @@ def test_torch_compile_fullgraph_gives_the_same_outputs_and_gradients():
     torch.testing.assert_close(compiled_grad, eager_grad)
 
 
-def test_runs_in_float16_under_autocast_free_half_precision():
+def test_runs_in_bfloat16():
     block = EdgeBlock(2, pool_size=5).to(torch.bfloat16)
     concat, edge = block(torch.rand(1, 2, 8, 8, dtype=torch.bfloat16))
     assert concat.dtype == edge.dtype == torch.bfloat16
@@ -114,3 +114,12 @@ def test_runs_in_float16_under_autocast_free_half_precision():
 def test_raises_on_bad_arguments(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def test_runs_under_autocast_and_backpropagates_to_float32_weights():
+    block = EdgeBlock(4, pool_size=10)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        concat, edge = block(torch.rand(2, 4, 16, 16))
+    assert edge.dtype == torch.bfloat16 and concat.shape == (2, 8, 16, 16)
+    edge.float().mean().backward()
+    assert block.conv.weight.grad.dtype == torch.float32

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -41,7 +45,7 @@ def test_keras_to_torch_gives_equal_outputs():
     keras_block.conv.bias.assign([0.5])
     torch_block = faceloss.torch.EdgeBlock(8, 10)
     copy_edge_block_weights(keras_block, torch_block)
-    assert float(torch_block.conv.bias) == 0.5
+    assert torch_block.conv.bias.item() == 0.5
     for a, b in zip(*outputs(torch_block, keras_block, X), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
@@ -106,3 +110,12 @@ def test_layout_functions_refuse_non_4d_kernels():
         conv_kernel_torch_to_keras(np.zeros((1, 8)))
     with pytest.raises(TypeError, match="floating-point"):
         conv_kernel_keras_to_torch(np.zeros((1, 1, 8, 1), dtype=int))
+
+
+def test_importing_faceloss_weights_imports_neither_backend():
+    code = (
+        "import sys, faceloss.weights; "
+        "assert 'torch' not in sys.modules and 'tensorflow' not in sys.modules"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
