@@ -82,3 +82,19 @@ def test_gradient_flows_to_every_scale():
 def test_raises_on_bad_arguments(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+def test_compile_with_one_edge_loss_per_output_trains():
+    from faceloss.tf import EdgeBlock
+
+    inputs = keras.Input((8, 8, 3))
+    features, edge1 = EdgeBlock(5, name="edge1")(inputs)
+    up = keras.layers.UpSampling2D()(features)
+    _, edge2 = EdgeBlock(7, name="edge2")(up)
+    model = keras.Model(inputs, [edge1, edge2])
+    model.compile(optimizer="sgd", loss=[EdgeLoss(), EdgeLoss()], loss_weights=[0.3, 0.3])
+    x = np.random.default_rng(0).random((4, 8, 8, 3)).astype(np.float32)
+    y = [np.ones((4, 8, 8, 1), np.float32), np.ones((4, 16, 16, 1), np.float32)]
+    history = model.fit(x, y, epochs=2, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert history.history["loss"][1] < history.history["loss"][0]

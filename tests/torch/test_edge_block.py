@@ -123,3 +123,23 @@ def test_runs_under_autocast_and_backpropagates_to_float32_weights():
     assert edge.dtype == torch.bfloat16 and concat.shape == (2, 8, 16, 16)
     edge.float().mean().backward()
     assert block.conv.weight.grad.dtype == torch.float32
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")
+def test_torch_compile_with_inductor_gives_the_same_outputs():
+    # Real code generation (C++ on CPU): 15-40 s on a shared 2-core machine.
+    block = EdgeBlock(4, pool_size=10)
+    compiled = torch.compile(block, backend="inductor", fullgraph=True)
+    x = torch.randn(2, 4, 9, 6)
+    with torch.no_grad():
+        for got, want in zip(compiled(x), block(x), strict=True):
+            torch.testing.assert_close(got, want)
+
+
+def test_function_without_bias_equals_zero_bias():
+    x, weight = torch.randn(1, 3, 6, 6), torch.randn(1, 3, 1, 1)
+    no_bias = edge_block(x, weight, None, 5)
+    zero_bias = edge_block(x, weight, torch.zeros(1), 5)
+    for a, b in zip(no_bias, zero_bias, strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
