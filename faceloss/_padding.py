@@ -29,6 +29,15 @@ def same_padding(pool_size: int) -> tuple[int, int]:
         >>> same_padding(7)
         (3, 3)
     """
-    pool_size = check_int("pool_size", pool_size)
+    return split_padding(check_int("pool_size", pool_size))
+
+
+def split_padding(pool_size: int) -> tuple[int, int]:
+    """:func:`same_padding` without the argument check (TorchScript-compilable).
+
+    Example:
+        >>> split_padding(4)
+        (1, 2)
+    """
     before = (pool_size - 1) // 2
     return before, pool_size - 1 - before

@@ -11,11 +11,13 @@ extra leading row and column of even windows cropped.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from faceloss._padding import same_padding
+from faceloss._padding import split_padding
 from faceloss.spec import EDGE_BLOCK_RELU
 from faceloss.torch._checks import check_bool, check_image, check_int, check_shape, check_tensor
 
@@ -30,22 +32,30 @@ and pooling 1.2-1.5x faster from 256 px for s = 5."""
 
 def _averaging_matrix(size: int, pool_size: int, like: torch.Tensor) -> torch.Tensor:
     """``(size, size)`` matrix whose row i averages the 'SAME' window around i (clipped)."""
-    before, after = same_padding(pool_size)
+    before, after = split_padding(pool_size)
     index = torch.arange(size, device=like.device)
     offset = index[None, :] - index[:, None]  # column - row
     inside = ((offset >= -before) & (offset <= after)).to(like.dtype)
     return inside / inside.sum(dim=1, keepdim=True)
 
 
+def _use_matmul(height: int, width: int, pool_size: int) -> bool:
+    if torch.jit.is_scripting():
+        ratio = 16  # MATMUL_COST_RATIO: TorchScript cannot read module globals
+    else:
+        ratio = MATMUL_COST_RATIO
+    return height + width <= ratio * pool_size * pool_size
+
+
 def _avg_pool_same(features: torch.Tensor, pool_size: int) -> torch.Tensor:
     height, width = features.shape[-2], features.shape[-1]
-    if height + width <= MATMUL_COST_RATIO * pool_size * pool_size:
+    if _use_matmul(height, width, pool_size):
         rows = _averaging_matrix(height, pool_size, features)
         cols = _averaging_matrix(width, pool_size, features)
         return torch.matmul(rows, torch.matmul(features, cols.t()))
     # Symmetric padding of s // 2 reaches one pixel further before the window than 'SAME'
     # for even s: the output has one extra leading row and column, cropped here.
-    before, _ = same_padding(pool_size)
+    before, _ = split_padding(pool_size)
     start = pool_size // 2 - before
     pooled = F.avg_pool2d(
         features, pool_size, stride=1, padding=pool_size // 2, count_include_pad=False
@@ -88,10 +98,28 @@ def avg_pool_same(features: torch.Tensor, pool_size: int) -> torch.Tensor:
     return _avg_pool_same(features, pool_size)
 
 
+@torch.jit.unused
+def _check_edge_block(
+    features: torch.Tensor,
+    weight: torch.Tensor,
+    bias: Optional[torch.Tensor],  # noqa: UP045 - TorchScript reads this annotation
+    pool_size: int,
+    relu: bool,
+) -> None:
+    check_tensor(weight, "weight")
+    check_shape(weight, "weight", (1, None, 1, 1), "(out, in, kh, kw)")
+    check_image(features, "features", channels=weight.shape[1])
+    check_int("pool_size", pool_size)
+    check_bool("relu", relu)
+    if bias is not None:
+        check_tensor(bias, "bias")
+        check_shape(bias, "bias", (1,), "(out,)")
+
+
 def edge_block(
     features: torch.Tensor,
     weight: torch.Tensor,
-    bias: torch.Tensor | None,
+    bias: Optional[torch.Tensor],  # noqa: UP045 - TorchScript reads this annotation
     pool_size: int,
     relu: bool = EDGE_BLOCK_RELU,
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -137,14 +165,8 @@ def edge_block(
         >>> round(float(edge[0, 0, 2, 2]), 4)  # 2 channels * (1 - 1/9)
         1.7778
     """
-    weight = check_tensor(weight, "weight")
-    check_shape(weight, "weight", (1, None, 1, 1), "(out, in, kh, kw)")
-    features = check_image(features, "features", channels=weight.shape[1])
-    pool_size = check_int("pool_size", pool_size)
-    relu = check_bool("relu", relu)
-    if bias is not None:
-        bias = check_tensor(bias, "bias")
-        check_shape(bias, "bias", (1,), "(out,)")
+    if not torch.jit.is_scripting():
+        _check_edge_block(features, weight, bias, pool_size, relu)
     difference = features - _avg_pool_same(features, pool_size)
     if relu:
         difference = torch.relu(difference)

@@ -143,3 +143,23 @@ def test_function_without_bias_equals_zero_bias():
     zero_bias = edge_block(x, weight, torch.zeros(1), 5)
     for a, b in zip(no_bias, zero_bias, strict=True):
         torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")
+@pytest.mark.parametrize("size", [(9, 6), (300, 30)], ids=["matmul", "pool"])
+def test_torchscript_gives_the_same_outputs(size):
+    block = EdgeBlock(4, pool_size=5, relu=True)
+    scripted = torch.jit.script(block)
+    x = torch.randn(2, 4, *size)
+    for got, want in zip(scripted(x), block(x), strict=True):
+        torch.testing.assert_close(got, want)
+
+
+def test_torchscript_cost_ratio_literal_equals_the_constant():
+    # TorchScript cannot read module globals, so _use_matmul repeats the value.
+    import inspect
+
+    assert f"ratio = {edge_module.MATMUL_COST_RATIO}  #" in inspect.getsource(
+        edge_module._use_matmul
+    )
