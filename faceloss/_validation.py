@@ -7,6 +7,7 @@ the same in NumPy, torch and TensorFlow.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
 Shape = tuple[int, ...]
@@ -124,9 +125,11 @@ def range_error(
 
 
 def check_int(name: str, value: object, minimum: int = 1) -> int:
-    """Return ``value`` if it is an int (not a bool) of at least ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """Return ``value`` as a Python int if it is an integer (also NumPy's; not a bool) of at
+    least ``minimum``."""
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    value = operator.index(value)
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return value

@@ -116,12 +116,11 @@ def edge_block(
         >>> round(float(edge[0, 2, 2, 0]), 4)  # 2 channels * (1 - 1/9)
         1.7778
     """
-    features = check_image(features, "features", channels=None)
+    weight = as_float_array(weight, "weight")
+    check_shape(weight, "weight", (1, 1, None, 1), "(kh, kw, in, out)")
+    features = check_image(features, "features", channels=weight.shape[2])
     pool_size = check_int("pool_size", pool_size)
     relu = check_bool("relu", relu)
-    channels = features.shape[3]
-    weight = as_float_array(weight, "weight")
-    check_shape(weight, "weight", (1, 1, channels, 1), "(kh, kw, in, out)")
     if bias is not None:
         bias = as_float_array(bias, "bias")
         check_shape(bias, "bias", (1,), "(out,)")

@@ -85,7 +85,8 @@ def test_edge_block_of_constant_features_is_the_bias():
         ({"pool_size": 2.0}, TypeError, "pool_size must be an int"),
         ({"pool_size": True}, TypeError, "pool_size must be an int"),
         ({"relu": 1}, TypeError, "relu must be a bool"),
-        ({"weight": np.ones((1, 1, 2, 1))}, ValueError, r"weight must have shape \(1, 1, 3, 1\)"),
+        ({"weight": np.ones((1, 1, 2, 1))}, ValueError, "features must have 2 channel"),
+        ({"weight": np.ones((1, 3, 1, 1))}, ValueError, r"weight must have shape \(1, 1, \?, 1\)"),
         ({"weight": np.ones((3, 1))}, ValueError, "weight must have shape"),
         ({"bias": np.ones(2)}, ValueError, r"bias must have shape \(1\) \(out,\), got \(2\)"),
         ({"features": np.ones((4, 4, 3))}, ValueError, "features must be a 4-D batch"),
@@ -103,3 +104,8 @@ def test_edge_block_raises_on_bad_arguments(kwargs, error, match):
     arguments.update(kwargs)
     with pytest.raises(error, match=match):
         edge_block(**arguments)
+
+
+def test_numpy_integer_pool_size_is_accepted():
+    x = np.random.default_rng(3).random((1, 6, 6, 2))
+    np.testing.assert_array_equal(avg_pool_same(x, np.int64(5)), avg_pool_same(x, 5))
