@@ -7,6 +7,7 @@ the same in NumPy, torch and TensorFlow.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
 Shape = tuple[int, ...]
@@ -118,3 +119,118 @@ def range_error(
         f"{name} must have values in [{low:g}, {high:g}], found values in "
         f"[{found_min:g}, {found_max:g}]"
     )
+
+
+# --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------
+
+
+def check_int(name: str, value: object, minimum: int = 1) -> int:
+    """Return ``value`` as a Python int if it is an integer (also NumPy's; not a bool) of at
+    least ``minimum``."""
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    value = operator.index(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is a bool; raise TypeError otherwise (no truthiness)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_shape(
+    name: str, shape: Sequence[int | None], expected: Sequence[int | None], meaning: str = ""
+) -> None:
+    """Raise ValueError unless ``shape`` equals ``expected`` (``None`` entries match anything).
+
+    ``meaning`` names the axes, e.g. ``"(out, in, kh, kw)"``.
+    """
+    if len(shape) != len(expected) or any(
+        s is not None and e is not None and s != e for s, e in zip(shape, expected, strict=False)
+    ):
+        axes = f" {meaning}" if meaning else ""
+        raise ValueError(
+            f"{name} must have shape {_fmt_shape(expected)}{axes}, got {_fmt_shape(shape)}"
+        )
+
+
+def check_sequence(name: str, value: object, is_tensor: bool = False) -> tuple:
+    """Return a non-empty list or tuple as a tuple; refuse tensors and other iterables.
+
+    ``is_tensor`` says the caller already knows ``value`` is a single tensor/array,
+    which gets a message telling how to pass one scale.
+    """
+    if is_tensor:
+        raise TypeError(
+            f"{name} must be a list or tuple of tensors, one per scale, got a single "
+            f"{type(value).__name__}; pass [tensor] for one scale"
+        )
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(
+            f"{name} must be a list or tuple of tensors, one per scale, got {type(value).__name__}"
+        )
+    if len(value) == 0:
+        raise ValueError(
+            f"{name} must hold at least one scale, got an empty {type(value).__name__}"
+        )
+    return tuple(value)
+
+
+def check_same_length(name_a: str, len_a: int, name_b: str, len_b: int) -> None:
+    """Raise ValueError unless two sequences have the same length."""
+    if len_a != len_b:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same number of scales, got {len_a} and {len_b}"
+        )
+
+
+def check_scale_weights(weights: object, scales: int | None = None) -> tuple[float, ...] | None:
+    """Validate per-scale loss weights: ``None`` or finite, non-negative reals (one per scale).
+
+    Returns them as a tuple of floats (``None`` stays ``None``). ``scales`` (if given) is
+    the number of scales the weights must match.
+    """
+    if weights is None:
+        return None
+    if not isinstance(weights, (list, tuple)):
+        raise TypeError(
+            f"weights must be None or a list/tuple of floats, one per scale, got "
+            f"{type(weights).__name__}"
+        )
+    values = []
+    for i, w in enumerate(weights):
+        if isinstance(w, bool) or not hasattr(w, "__float__"):
+            raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}")
+        try:
+            w = float(w)  # int, float, NumPy or 0-d tensor scalars
+        except (TypeError, ValueError):
+            raise TypeError(f"weights[{i}] must be a real number, got {type(w).__name__}") from None
+        if not (w >= 0.0 and w != float("inf")):
+            raise ValueError(f"weights[{i}] must be finite and non-negative, got {w}")
+        values.append(w)
+    if len(values) == 0:
+        raise ValueError("weights must hold at least one value (one per scale), got none")
+    if scales is not None and len(values) != scales:
+        raise ValueError(
+            f"weights must have one value per scale: {scales} scale(s), got {len(values)} weight(s)"
+        )
+    return tuple(values)
+
+
+def check_same_batch(name_a: str, n_a: int | None, name_b: str, n_b: int | None) -> None:
+    """Raise ValueError unless two inputs hold the same number of images (unknown passes)."""
+    if n_a is not None and n_b is not None and n_a != n_b:
+        raise ValueError(
+            f"{name_a} and {name_b} must hold the same number of images, got batch sizes "
+            f"{n_a} and {n_b}"
+        )
+
+
+def check_same_dtype(name_a: str, dtype_a: object, name_b: str, dtype_b: object) -> None:
+    """Raise TypeError unless two inputs have the same dtype (no silent casts)."""
+    if dtype_a != dtype_b:
+        raise TypeError(f"{name_b} must have the dtype of {name_a} ({dtype_a}), got {dtype_b}")

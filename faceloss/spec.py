@@ -46,3 +46,16 @@ LN2: float = math.log(2.0)
 
 REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 """The ``reduction`` values the torch and NumPy losses accept."""
+
+
+# --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------
+
+EDGE_POOL_SIZES: tuple[int, ...] = (5, 7, 10)
+"""Average-pooling kernel sizes s of the three edge blocks, at the x2, x4 and x8 stages
+(paper section 3.1: "We set the kernel size to be (5, 7, 10)"; Table 1's edge blocks 1-3)."""
+
+EDGE_BLOCK_RELU: bool = False
+"""Default of ``EdgeBlock(relu=...)``: the paper (Fig. 3) subtracts without an activation;
+the authors' official code applies a ReLU to the difference ``F - avgpool(F)``."""
+
+__all__ += ["EDGE_BLOCK_RELU", "EDGE_POOL_SIZES"]

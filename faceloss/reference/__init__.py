@@ -11,7 +11,16 @@ functions. They are written for clarity and exactness, not speed.
 [1.0, 1e-05, 0.0]
 """
 
+from faceloss.reference.edge_block import avg_pool_same, edge_block
+from faceloss.reference.edge_loss import edge_loss
 from faceloss.reference.js_divergence import js_divergence
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "avg_pool_same",
+    "edge_block",
+    "edge_loss",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]

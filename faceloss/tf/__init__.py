@@ -32,11 +32,18 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss.tf.edge_block import EdgeBlock, avg_pool_same, edge_block
+from faceloss.tf.edge_loss import EdgeLoss, edge_loss
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "EdgeBlock",
+    "EdgeLoss",
     "LuminanceChrominanceLoss",
+    "avg_pool_same",
+    "edge_block",
+    "edge_loss",
     "js_divergence",
     "luminance_chrominance_loss",
     "rgb_to_yuv",

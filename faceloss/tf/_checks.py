@@ -77,3 +77,27 @@ def check_range(x: tf.Tensor, name: str, low: float, high: float) -> None:
 
 check_choice = v.check_choice
 check_axis = v.check_axis
+
+
+# --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------
+
+check_int = v.check_int
+check_bool = v.check_bool
+check_scale_weights = v.check_scale_weights
+check_same_length = v.check_same_length
+check_same_batch = v.check_same_batch
+
+
+def check_shape(
+    x: tf.Tensor, name: str, expected: tuple[int | None, ...], meaning: str = ""
+) -> None:
+    """Raise ValueError unless the static shape equals ``expected`` (``None`` matches anything)."""
+    if x.shape.rank is not None:
+        v.check_shape(name, static_shape(x), expected, meaning)
+
+
+def check_sequence(x: object, name: str) -> tuple:
+    """A non-empty list/tuple (one tensor per scale) as a tuple; a single tensor is refused."""
+    import numpy as np
+
+    return v.check_sequence(name, x, is_tensor=tf.is_tensor(x) or isinstance(x, np.ndarray))

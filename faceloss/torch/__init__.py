@@ -20,11 +20,18 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from faceloss.torch import functional
+from faceloss.torch.edge_block import EdgeBlock, avg_pool_same, edge_block
+from faceloss.torch.edge_loss import EdgeLoss, edge_loss
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "EdgeBlock",
+    "EdgeLoss",
     "LuminanceChrominanceLoss",
+    "avg_pool_same",
+    "edge_block",
+    "edge_loss",
     "functional",
     "js_divergence",
     "luminance_chrominance_loss",

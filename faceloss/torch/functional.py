@@ -6,7 +6,16 @@
 tensor(0.)
 """
 
+from faceloss.torch.edge_block import avg_pool_same, edge_block
+from faceloss.torch.edge_loss import edge_loss
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "avg_pool_same",
+    "edge_block",
+    "edge_loss",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]

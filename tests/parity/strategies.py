@@ -121,3 +121,64 @@ def logit_pairs(
     if mode == "shifted":  # softmax is shift invariant: divergence 0
         return p, p + rng.standard_normal() * 100.0
     return p, scale * rng.standard_normal(shape)
+
+
+# --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------
+
+EDGE_POOL_SIZES = (5, 7, 10)  # the paper's (section 3.1); drawn first, then other small sizes
+FEATURE_SCALES = (1.0, 1e-3, 50.0)
+
+
+@st.composite
+def pool_sizes(draw: st.DrawFn, max_size: int = 12) -> int:
+    """Window sizes: the paper's 5, 7, 10 half of the time, else any of 1..max_size."""
+    if draw(st.booleans()):
+        return draw(st.sampled_from(EDGE_POOL_SIZES))
+    return draw(st.integers(1, max_size))
+
+
+@st.composite
+def feature_batches(
+    draw: st.DrawFn,
+    channels: tuple[int, ...] = (1, 2, 3, 5, 8),
+    min_side: int = 1,
+    max_side: int = 17,
+    max_batch: int = 2,
+) -> np.ndarray:
+    """NHWC float64 feature maps (1x1, odd and even sizes, sizes below the window), of
+    any sign and a drawn scale (features are not images: no [0, 1] range)."""
+    x = draw(image_batches(channels, min_side, max_side, max_batch))
+    scale = draw(st.sampled_from(FEATURE_SCALES))
+    shift = draw(st.sampled_from((0.0, -0.5)))
+    return (x + shift) * scale
+
+
+@st.composite
+def conv1x1_weights(draw: st.DrawFn, channels: int) -> tuple[np.ndarray, np.ndarray]:
+    """(kernel, bias) of a 1x1 convolution to one channel: Keras layout ``(1, 1, C, 1)``, ``(1,)``."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    kernel = rng.standard_normal((1, 1, channels, 1)) / np.sqrt(channels)
+    return kernel, rng.standard_normal(1)
+
+
+@st.composite
+def edge_scale_lists(
+    draw: st.DrawFn, max_scales: int = 3, max_side: int = 12, max_batch: int = 3
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(edges, targets): per scale one NHWC 1-channel batch each, same batch size across
+    scales; targets are {0, 1} maps like Canny's, edges any real values."""
+    n = draw(st.integers(1, max_batch))
+    scales = draw(st.integers(1, max_scales))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    edges, targets = [], []
+    for _ in range(scales):
+        h, w = draw(st.integers(1, max_side)), draw(st.integers(1, max_side))
+        targets.append((rng.random((n, h, w, 1)) > 0.8).astype(np.float64))
+        mode = draw(st.sampled_from(("random", "equal", "near")))
+        if mode == "equal":
+            edges.append(targets[-1].copy())
+        elif mode == "near":
+            edges.append(targets[-1] + 1e-3 * rng.standard_normal((n, h, w, 1)))
+        else:
+            edges.append(rng.standard_normal((n, h, w, 1)))
+    return edges, targets

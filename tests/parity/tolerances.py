@@ -56,3 +56,37 @@ def assert_close(
             f"rtol={tol['rtol']:g}, atol={tol['atol']:g}; max abs diff {abs_d:.3g}, "
             f"max rel diff {rel_d:.3g}"
         )
+
+
+UNIT_ROUNDOFF: dict[str, float] = {"float64": 2.0**-53, "float32": 2.0**-24}
+
+
+def input_scaled_tolerances(
+    scale: float, table: dict[str, dict[str, float]] = TOLERANCES, terms: int = 1
+) -> dict[str, dict[str, float]]:
+    """``table`` with every ``atol`` raised to ``max(atol, terms * u) * max(1, scale)``.
+
+    For results that subtract or sum inputs of magnitude ``scale`` (EdgeBlock's
+    ``F - avgpool(F)``): their absolute rounding error is a few ulp of ``scale``, not of the
+    (small) difference, so the absolute bound grows with the input while the relative bound
+    stays. ``terms`` is the number of values a result sums (``s * s`` for a window average):
+    a float32 sum of ``k`` terms errs by up to ``k * u * scale`` (u = unit roundoff), which
+    for ``s = 10`` (6e-6) exceeds the table's float32 ``atol`` of 1e-6.
+    """
+    factor = max(1.0, float(scale))
+    return {
+        name: {**tol, "atol": max(tol["atol"], terms * UNIT_ROUNDOFF[name]) * factor}
+        for name, tol in table.items()
+    }
+
+
+def window_tolerances(
+    features: np.ndarray,
+    kernel: np.ndarray | None,
+    pool_size: int,
+    table: dict[str, dict[str, float]] = TOLERANCES,
+) -> dict[str, dict[str, float]]:
+    """Bounds for window averages of ``features`` (s * s terms) mixed by ``kernel``: absolute
+    errors scale with the features' magnitude times the kernel's sum of |weights|."""
+    scale = np.abs(features).max() * (1.0 if kernel is None else max(1.0, np.abs(kernel).sum()))
+    return input_scaled_tolerances(scale, table, terms=pool_size * pool_size)
