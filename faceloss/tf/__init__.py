@@ -32,11 +32,14 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss.tf.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "InceptionResnetV1",
     "LuminanceChrominanceLoss",
+    "fixed_image_standardization",
     "js_divergence",
     "luminance_chrominance_loss",
     "rgb_to_yuv",

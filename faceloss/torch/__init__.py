@@ -20,11 +20,14 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from faceloss.torch import functional
+from faceloss.torch.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "InceptionResnetV1",
     "LuminanceChrominanceLoss",
+    "fixed_image_standardization",
     "functional",
     "js_divergence",
     "luminance_chrominance_loss",

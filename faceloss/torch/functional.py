@@ -6,7 +6,13 @@
 tensor(0.)
 """
 
+from faceloss.torch.inception_resnet_v1 import fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "fixed_image_standardization",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]
