@@ -251,7 +251,7 @@ class InceptionResnetV1(nn.Module):
         >>> embedding = net(face)
         >>> embedding.shape
         torch.Size([1, 512])
-        >>> round(float(embedding.norm()), 4)
+        >>> round(float(embedding.detach().norm()), 4)
         1.0
         >>> embedding.sum().backward()
         >>> face.grad.shape, any(p.requires_grad for p in net.parameters())

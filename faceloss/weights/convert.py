@@ -178,8 +178,8 @@ def torch_to_keras(torch_model_or_state_dict: Any, keras_model: Any) -> Any:
         ...         self.fc = keras.layers.Dense(2)
         ...         self.fc.build((None, 3))
         >>> source = {"fc.weight": torch.ones(2, 3), "fc.bias": torch.zeros(2)}
-        >>> torch_to_keras(source, Net()).fc.kernel.shape
-        (3, 2)
+        >>> torch_to_keras(source, Net()).fc.kernel.numpy().tolist()
+        [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]
     """
     state_dict = _state_dict_of(torch_model_or_state_dict)
     targets = keras_weight_map(keras_model)

@@ -71,7 +71,9 @@ def _check_file(path: str | os.PathLike[str], sha256: str | None) -> Path:
             "20180402-114759-vggface2.pt as described in the FaceNet guide and pass its path"
         )
     if sha256 is not None:
-        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256.lower()):
+        if not isinstance(sha256, str):
+            raise TypeError(f"sha256 must be a str or None, got {type(sha256).__name__}")
+        if not _SHA256.fullmatch(sha256.lower()):
             raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
         actual = file_sha256(path)
         if actual != sha256.lower():
@@ -183,7 +185,7 @@ def load_facenet_state_dict(
         does this) or :func:`torch_to_keras`.
 
     Raises:
-        TypeError: ``path`` is not a path.
+        TypeError: ``path`` is not a path, or ``sha256`` not a string.
         FileNotFoundError: no file at ``path``.
         ValueError: malformed ``sha256`` or a hash mismatch; a file torch cannot read with
             ``weights_only=True`` (truncated, corrupt, not a checkpoint); content that is

@@ -56,3 +56,12 @@ def assert_close(
             f"rtol={tol['rtol']:g}, atol={tol['atol']:g}; max abs diff {abs_d:.3g}, "
             f"max rel diff {rel_d:.3g}"
         )
+
+
+# torch vs Keras outputs of a whole identity network with the same float32 weights. Reason:
+# FaceNet chains ~130 convolutions; torch and TF sum each one's products in different orders,
+# and those float32 rounding differences accumulate through the depth, so the per-operation
+# float32 bound above cannot hold end to end. 1e-4 is the bound issue 5 sets for FaceNet.
+NETWORK_TOLERANCES: dict[str, dict[str, float]] = {
+    "float32": {"rtol": 1e-4, "atol": 1e-4},
+}
