@@ -58,7 +58,7 @@ REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 FACENET_INPUT_SIZE: tuple[int, int] = (160, 160)
 """``(height, width)`` of the face crops the VGGFace2 FaceNet weights were trained on.
 
-facenet-pytorch's MTCNN cuts 160x160 crops (``image_size=160``, ``margin=0``) for it.
+facenet-pytorch's MTCNN detector cuts its face crops at this size (``image_size=160`` by default).
 """
 
 FACENET_MIN_INPUT_SIZE: int = 75

@@ -278,8 +278,8 @@ class InceptionResnetV1(keras.Model):
 
     The input is a batch of RGB faces in [0, 1]; the model applies FaceNet's fixed image
     standardisation :math:`(255x - 127.5)/128` itself (:func:`fixed_image_standardization`).
-    The VGGFace2 weights expect tightly cropped 160x160 faces (``input_size``; MTCNN crops
-    with no margin); the network itself runs on any size of at least 75x75.
+    The VGGFace2 weights expect 160x160 face crops (``input_size``; facenet-pytorch cuts
+    them with its MTCNN detector); the network itself runs on any size of at least 75x75.
 
     The outputs, and which one an identity loss should softmax (the paper's "512 bins"):
 
