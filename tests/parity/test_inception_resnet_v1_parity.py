@@ -19,10 +19,16 @@ import torch
 import faceloss.tf
 import faceloss.torch
 from faceloss.weights.convert import torch_to_keras
-from tests.parity.networks import seeded_state_dict
+from tests.parity.networks import one_torch_thread, seeded_state_dict
 from tests.parity.tolerances import NETWORK_TOLERANCES, assert_close, max_differences
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread() -> Iterator[None]:
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -9,7 +11,7 @@ import torch.nn.functional as F
 import faceloss
 from faceloss.spec import FACENET_VGGFACE2_CLASSES
 from faceloss.torch import InceptionResnetV1, fixed_image_standardization
-from tests.parity.networks import seeded_state_dict
+from tests.parity.networks import one_torch_thread, seeded_state_dict
 
 # Key names and shapes as facenet-pytorch's InceptionResnetV1 state_dict has them.
 FACENET_PYTORCH_KEYS = {
@@ -28,6 +30,12 @@ FACENET_PYTORCH_KEYS = {
     "logits.weight": (FACENET_VGGFACE2_CLASSES, 512),
     "logits.bias": (FACENET_VGGFACE2_CLASSES,),
 }
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread() -> Iterator[None]:
+    with one_torch_thread():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +68,7 @@ class TestInceptionResnetV1:
     def test_embedding_is_unit_length_l2_normalised_raw_output(
         self, weights: dict[str, torch.Tensor]
     ) -> None:
-        image = torch.rand(2, 3, 160, 160, generator=torch.Generator().manual_seed(0))
+        image = torch.rand(2, 3, 96, 96, generator=torch.Generator().manual_seed(0))
         raw = _net(weights, normalize=False)(image)
         embedding = _net(weights)(image)
         assert raw.shape == embedding.shape == (2, 512)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,14 @@ from faceloss.weights.facenet import (
     load_facenet_keras,
     load_facenet_state_dict,
 )
-from tests.parity.networks import seeded_state_dict
+from tests.parity.networks import one_torch_thread, seeded_state_dict
 from tests.parity.tolerances import NETWORK_TOLERANCES, assert_close
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread() -> Iterator[None]:
+    with one_torch_thread():
+        yield
 
 
 def _shapes(num_classes: int | None = FACENET_VGGFACE2_CLASSES) -> dict[str, tuple[int, ...]]:
@@ -178,7 +185,7 @@ class TestLoadFacenet:
         for key, value in torch_net.state_dict().items():
             torch.testing.assert_close(value, source.state_dict()[key], rtol=0, atol=0)
 
-        images = np.random.default_rng(3).random((2, 160, 160, 3), dtype=np.float32)
+        images = np.random.default_rng(3).random((2, 96, 96, 3), dtype=np.float32)
         with torch.no_grad():
             ours = torch_net(torch.from_numpy(images).permute(0, 3, 1, 2).contiguous()).numpy()
         theirs = keras_net(tf.constant(images)).numpy()
