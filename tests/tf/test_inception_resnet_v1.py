@@ -69,6 +69,17 @@ class TestInceptionResnetV1:
             net.dropout.rate = net.dropout_prob
         np.testing.assert_allclose(trained.numpy(), net(image).numpy(), rtol=1e-5, atol=1e-6)
 
+    def test_mixed_bfloat16_policy_is_finite_with_finite_input_gradient(self) -> None:
+        net = InceptionResnetV1(normalize=False, dtype="mixed_bfloat16")
+        image = _random_images((2, 80, 80, 3), seed=6)
+        with tf.GradientTape() as tape:
+            tape.watch(image)
+            out = net(image)
+        gradient = tape.gradient(out, image)
+        assert out.dtype == tf.bfloat16 and gradient.dtype == tf.float32
+        assert bool(tf.reduce_all(tf.math.is_finite(tf.cast(out, tf.float32))))
+        assert bool(tf.reduce_all(tf.math.is_finite(gradient)))
+
     def test_runs_in_a_tf_function_with_unknown_batch(self, net: InceptionResnetV1) -> None:
         spec = tf.TensorSpec((None, 96, 96, 3), tf.float32)
         embed = tf.function(net.call, input_signature=[spec])

@@ -95,6 +95,15 @@ class TestInceptionResnetV1:
         assert image.grad is not None and bool(image.grad.abs().sum() > 0)
         assert all(p.grad is None for p in net.parameters())
 
+    def test_bfloat16_autocast_is_finite_with_finite_input_gradient(self) -> None:
+        net = InceptionResnetV1(normalize=False)
+        image = torch.rand(2, 3, 80, 80, requires_grad=True)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = net(image)
+        out.float().sum().backward()
+        assert out.dtype == torch.bfloat16 and bool(out.isfinite().all())
+        assert bool(image.grad.isfinite().all())
+
     def test_trainable_true_leaves_parameters_trainable(self) -> None:
         net = InceptionResnetV1(trainable=True)
         assert all(p.requires_grad for p in net.parameters())
