@@ -96,13 +96,18 @@ FACENET_BLOCK_REPEATS: tuple[int, int, int] = (5, 10, 5)
 """How many Block35, Block17 and Block8 blocks ``repeat_1``, ``repeat_2``, ``repeat_3`` hold."""
 
 FACENET_PIXEL_SCALE: float = 255.0
-FACENET_PIXEL_MEAN: float = 127.5
-FACENET_PIXEL_STD: float = 128.0
-"""FaceNet's fixed image standardisation, ``(255 * x - 127.5) / 128`` for ``x`` in [0, 1].
+"""Factor from [0, 1] images to the 0..255 pixels FaceNet's standardisation is written for."""
 
-facenet-pytorch's ``fixed_image_standardization`` on 0..255 pixels, the preprocessing its
-VGGFace2 weights were trained with (davidsandberg/facenet ``--use_fixed_image_standardization``);
-it maps [0, 1] to [-0.99609375, 0.99609375].
+FACENET_PIXEL_MEAN: float = 127.5
+"""Offset of FaceNet's fixed image standardisation (on 0..255 pixels)."""
+
+FACENET_PIXEL_STD: float = 128.0
+"""Divisor of FaceNet's fixed image standardisation: ``(255 * x - 127.5) / 128`` for ``x`` in [0, 1].
+
+facenet-pytorch's ``fixed_image_standardization`` on 0..255 pixels, the preprocessing the
+VGGFace2 model 20180402-114759 was trained with (davidsandberg/facenet's
+``--use_fixed_image_standardization``; faustomorales/keras-facenet's metadata for that model
+records ``fixed_image_standardization: True``). It maps [0, 1] to [-0.99609375, 0.99609375].
 """
 
 FACENET_L2_EPS: float = 1e-12
