@@ -60,14 +60,18 @@ def real_faces(shared_data: Path) -> np.ndarray:
     return np.stack(faces).astype(np.float32) / 255.0
 
 
-def seconds_per_call(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm-up (graph tracing, allocator)
-    times = []
+def interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
+    """Median seconds per call of each function, timed in turns (one call of each per round)
+    so that load from other processes spreads evenly over all of them."""
+    for fn in fns:
+        fn()  # warm-up (graph tracing, allocator)
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, bucket in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            bucket.append(time.perf_counter() - start)
+    return [statistics.median(bucket) for bucket in times]
 
 
 def main() -> None:
@@ -161,16 +165,19 @@ def main() -> None:
                 return peer(standardized)
 
         rows.insert(0, ("facenet-pytorch 2.6.0 InceptionResnetV1 (peer)", "forward", peer_forward))
+    load_before = os.getloadavg()[0]
+    medians = interleaved_medians([fn for _, _, fn in rows], args.repeats)
+    measured = [
+        (name, what, 1e3 * seconds / args.batch)
+        for (name, what, _), seconds in zip(rows, medians, strict=True)
+    ]
     print(
         f"\nCPU, batch {args.batch}, 160x160, torch threads {torch.get_num_threads()}, "
-        f"median of {args.repeats}"
+        f"median of {args.repeats} interleaved rounds; 1-minute load average "
+        f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     print("| implementation | pass | ms per face | vs torch forward |")
     print("|---|---|---|---|")
-    measured = [
-        (name, what, 1e3 * seconds_per_call(fn, args.repeats) / args.batch)
-        for name, what, fn in rows
-    ]
     reference = next(
         ms for name, what, ms in measured if name.startswith("faceloss.torch") and what == "forward"
     )
