@@ -5,7 +5,7 @@ guide, ``docs/facenet.rst``), then::
 
     state_dict = load_facenet_state_dict(path, sha256=spec.FACENET_VGGFACE2_SHA256)
 
-The file is hashed before it is opened, read with ``torch.load(weights_only=True)`` (no
+The file is hashed before it is unpickled, read with ``torch.load(weights_only=True)`` (no
 arbitrary pickle), and its key names and shapes are checked against
 :class:`faceloss.torch.InceptionResnetV1`. :func:`load_facenet` and
 :func:`load_facenet_keras` build the torch or Keras network from it in one call.
