@@ -48,11 +48,12 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
         64 lowercase hex digits, the same as ``sha256sum path`` prints.
 
     Example:
-        >>> import tempfile
-        >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
-        ...     _ = handle.write(b"abc")
-        >>> file_sha256(handle.name)[:16]
-        'ba7816bf8f01cfea'
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "abc.txt"
+        ...     _ = path.write_bytes(b"abc")
+        ...     print(file_sha256(path)[:16])
+        ba7816bf8f01cfea
     """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -193,11 +194,12 @@ def load_facenet_state_dict(
             listed in the message).
 
     Example:
-        >>> import tempfile, torch
+        >>> import pathlib, tempfile, torch
         >>> from faceloss.torch import InceptionResnetV1
-        >>> path = tempfile.mkdtemp() + "/facenet.pt"
-        >>> torch.save(InceptionResnetV1(num_classes=10).state_dict(), path)
-        >>> state_dict = load_facenet_state_dict(path, sha256=file_sha256(path))
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "facenet.pt"
+        ...     torch.save(InceptionResnetV1(num_classes=10).state_dict(), path)
+        ...     state_dict = load_facenet_state_dict(path, sha256=file_sha256(path))
         >>> tuple(state_dict["logits.weight"].shape)
         (10, 512)
     """
@@ -245,11 +247,12 @@ def load_facenet(path: str | os.PathLike[str], sha256: str | None = None, **kwar
         differs from the checkpoint's classifier or the checkpoint has none.
 
     Example:
-        >>> import tempfile, torch
+        >>> import pathlib, tempfile, torch
         >>> from faceloss.torch import InceptionResnetV1
-        >>> path = tempfile.mkdtemp() + "/facenet.pt"
-        >>> torch.save(InceptionResnetV1(num_classes=10).state_dict(), path)
-        >>> net = load_facenet(path, normalize=False)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "facenet.pt"
+        ...     torch.save(InceptionResnetV1(num_classes=10).state_dict(), path)
+        ...     net = load_facenet(path, normalize=False)
         >>> net(torch.rand(1, 3, 160, 160)).shape
         torch.Size([1, 512])
     """
@@ -285,11 +288,12 @@ def load_facenet_keras(
         The errors of :func:`load_facenet_state_dict` and :func:`torch_to_keras`.
 
     Example:
-        >>> import tempfile, torch
+        >>> import pathlib, tempfile, torch
         >>> from faceloss.torch import InceptionResnetV1
-        >>> path = tempfile.mkdtemp() + "/facenet.pt"
-        >>> torch.save(InceptionResnetV1().state_dict(), path)
-        >>> net = load_facenet_keras(path)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "facenet.pt"
+        ...     torch.save(InceptionResnetV1().state_dict(), path)
+        ...     net = load_facenet_keras(path)
         >>> net.embedding_dim, len(net.trainable_weights)
         (512, 0)
     """
