@@ -34,16 +34,19 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
 
 from faceloss.tf.edge_block import EdgeBlock, avg_pool_same, edge_block
 from faceloss.tf.edge_loss import EdgeLoss, edge_loss
+from faceloss.tf.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
     "EdgeBlock",
     "EdgeLoss",
+    "InceptionResnetV1",
     "LuminanceChrominanceLoss",
     "avg_pool_same",
     "edge_block",
     "edge_loss",
+    "fixed_image_standardization",
     "js_divergence",
     "luminance_chrominance_loss",
     "rgb_to_yuv",

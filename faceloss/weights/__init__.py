@@ -1,7 +1,15 @@
 """Checkpoint loading and torch <-> Keras weight conversion.
 
-Importing this package imports neither torch nor TensorFlow; the copy functions use
-the backends of the objects they are given.
+Nothing here downloads anything; every reader takes a path you give or a file an
+installed package ships. Importing this package imports neither torch nor
+TensorFlow; the submodules that need one import it themselves:
+
+* :mod:`faceloss.weights.edge_block` -- copy an EdgeBlock's weights between backends;
+* :mod:`faceloss.weights.layout` -- convolution kernel layout conversion;
+* :mod:`faceloss.weights.facenet` -- facenet-pytorch InceptionResnetV1 checkpoints
+  (``20180402-114759-vggface2.pt``), verified by key names, shapes and SHA-256 (needs torch);
+* :mod:`faceloss.weights.convert` -- :func:`~faceloss.weights.convert.torch_to_keras`, copying
+  a torch ``state_dict`` into a Keras model whose sublayers carry the torch names.
 
 >>> import numpy as np
 >>> from faceloss.weights import conv_kernel_torch_to_keras
