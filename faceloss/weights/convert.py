@@ -5,16 +5,16 @@ name (``nn.Sequential`` children are list items), so the torch key
 ``repeat_1.0.branch1.1.conv.weight`` names the Keras layer ``model.repeat_1[0].branch1[1].conv``
 and its ``kernel``. Leaves are converted by the Keras layer type:
 
-========================  =========================  ======================================
-Keras layer               torch parameter            conversion
-========================  =========================  ======================================
-``Conv2D``                ``weight`` [out, in, h, w]  ``kernel`` = transpose to [h, w, in, out]
-                          ``bias`` [out]              ``bias``
-``Dense``                 ``weight`` [out, in]        ``kernel`` = transpose to [in, out]
-                          ``bias`` [out]              ``bias``
-``BatchNormalization``    ``weight``, ``bias``        ``gamma``, ``beta``
-                          ``running_mean``/``_var``   ``moving_mean``/``moving_variance``
-========================  =========================  ======================================
+==========================  ============================  ========================================
+Keras layer                 torch parameter               conversion
+==========================  ============================  ========================================
+``Conv2D``                  ``weight`` [out, in, h, w]    ``kernel`` = transpose to [h, w, in, out]
+                            ``bias`` [out]                ``bias``
+``Dense``                   ``weight`` [out, in]          ``kernel`` = transpose to [in, out]
+                            ``bias`` [out]                ``bias``
+``BatchNormalization``      ``weight``, ``bias``          ``gamma``, ``beta``
+                            ``running_mean``/``_var``     ``moving_mean``/``moving_variance``
+==========================  ============================  ========================================
 
 ``num_batches_tracked`` buffers carry no value for inference and are skipped. Neither torch
 nor Keras is imported here: the state dict may hold torch tensors or NumPy arrays.
