@@ -46,3 +46,40 @@ LN2: float = math.log(2.0)
 
 REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 """The ``reduction`` values the torch and NumPy losses accept."""
+
+# ---------------------------------------------------------------------------
+# Identity networks and the Jensen-Shannon identity loss (section 3.2)
+# ---------------------------------------------------------------------------
+
+DLIB_FACE_RESNET_PACKAGE: str = "face_recognition_models"
+"""The PyPI package that ships dlib's public-domain face-recognition ResNet weights."""
+
+DLIB_FACE_RESNET_FILE: str = "dlib_face_recognition_resnet_model_v1.dat"
+"""The weights file inside that package (``face_recognition_models/models/``; 22,466,066 bytes)."""
+
+DLIB_FACE_RESNET_SHA256: str = "55533b28a95800a551ba546ba62fe69625c7e95a7061c338adffead08719da30"
+"""sha256 of that file as shipped by ``face_recognition_models`` 0.3.0 (measured with ``sha256sum``)."""
+
+DLIB_FACE_RESNET_BLOCKS: tuple[tuple[int, int], ...] = (
+    (32, 1), (32, 1), (32, 1),
+    (64, 2), (64, 1), (64, 1), (64, 1),
+    (128, 2), (128, 1), (128, 1),
+    (256, 2), (256, 1), (256, 1),
+    (256, 2),
+)  # fmt: skip
+"""The residual blocks of dlib's face ResNet as ``(channels, stride)``, from the input upwards.
+
+From ``anet_type`` in dlib's ``examples/dnn_face_recognition_ex.cpp`` (levels 4..0:
+3x32; 64 down + 3; 128 down + 2; 256 down + 2; 256 down). A stride-2 block's first
+3x3 convolution has no padding and its shortcut is a 2x2/2 average pool.
+"""
+
+DLIB_FACE_RESNET_INPUT_SIZE: tuple[int, int] = (150, 150)
+"""The face chip size ``(height, width)`` the dlib network takes (``input_rgb_image_sized<150>``)."""
+
+DLIB_FACE_RESNET_SCALE: float = 256.0
+"""dlib's input normalisation divides ``rgb - mean`` (0..255 scale) by 256, not 255."""
+
+DLIB_SAME_PERSON_THRESHOLD: float = 0.6
+"""Euclidean descriptor distance below which dlib calls two faces the same person
+(stored in the model file; dlib's ``dnn_face_recognition_ex.cpp`` and ``face_recognition``)."""
