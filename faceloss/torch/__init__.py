@@ -20,13 +20,19 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from faceloss.torch import functional
+from faceloss.torch.dlib_face_resnet import DlibFaceResNet
 from faceloss.torch.js_divergence import js_divergence
+from faceloss.torch.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "DlibFaceResNet",
+    "JSIdentityLoss",
     "LuminanceChrominanceLoss",
+    "crop_resize",
     "functional",
     "js_divergence",
+    "js_identity_loss",
     "luminance_chrominance_loss",
     "rgb_to_yuv",
 ]

@@ -7,6 +7,13 @@ tensor(0.)
 """
 
 from faceloss.torch.js_divergence import js_divergence
+from faceloss.torch.js_identity import crop_resize, js_identity_loss
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "crop_resize",
+    "js_divergence",
+    "js_identity_loss",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]

@@ -373,7 +373,7 @@ def read_dlib_face_resnet(path: str | os.PathLike[str] | None = None) -> DlibFac
     Example:
         >>> weights = read_dlib_face_resnet()
         >>> len(weights.arrays), sum(a.size for a in weights.arrays.values())
-        (59, 5614592)
+        (117, 5614592)
         >>> round(weights.distance_threshold, 6)
         0.6
     """
