@@ -32,12 +32,18 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss.tf.dlib_face_resnet import DlibFaceResNet
 from faceloss.tf.js_divergence import js_divergence
+from faceloss.tf.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "DlibFaceResNet",
+    "JSIdentityLoss",
     "LuminanceChrominanceLoss",
+    "crop_resize",
     "js_divergence",
+    "js_identity_loss",
     "luminance_chrominance_loss",
     "rgb_to_yuv",
 ]
