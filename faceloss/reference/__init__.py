@@ -12,6 +12,13 @@ functions. They are written for clarity and exactness, not speed.
 """
 
 from faceloss.reference.js_divergence import js_divergence
+from faceloss.reference.js_identity import crop_resize, js_identity_loss
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "crop_resize",
+    "js_divergence",
+    "js_identity_loss",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]

@@ -25,6 +25,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import os
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from faceloss.spec import (
     DLIB_FACE_RESNET_BLOCKS,
     DLIB_FACE_RESNET_FILE,
     DLIB_FACE_RESNET_PACKAGE,
+    DLIB_FACE_RESNET_SHA256,
 )
 
 __all__ = [
@@ -356,19 +358,28 @@ def find_dlib_face_resnet() -> Path:
     raise FileNotFoundError(f"{DLIB_FACE_RESNET_FILE} not found in the installed package; {hint}")
 
 
-def read_dlib_face_resnet(path: str | os.PathLike[str] | None = None) -> DlibFaceResNetWeights:
+def read_dlib_face_resnet(
+    path: str | os.PathLike[str] | None = None, sha256: str | None = DLIB_FACE_RESNET_SHA256
+) -> DlibFaceResNetWeights:
     """Read dlib's face-recognition ResNet v1 weights with NumPy (no dlib needed).
+
+    The file is parsed first (so a truncated or different file gets a precise
+    message), then its sha256 is compared with ``sha256``, which catches corruption
+    inside the float data that no structural check can see.
 
     Args:
         path: the ``.dat`` file; ``None`` finds it in the installed
             ``face_recognition_models`` package (:func:`find_dlib_face_resnet`).
+        sha256: the expected hex digest (default: the published file's,
+            :data:`faceloss.spec.DLIB_FACE_RESNET_SHA256`); ``None`` skips the check.
 
     Returns:
         The weights; see :class:`DlibFaceResNetWeights`.
 
     Raises:
         FileNotFoundError: no file at ``path`` / package not installed.
-        DlibFormatError: the file is truncated, corrupt or a different network.
+        DlibFormatError: the file is truncated, corrupt, a different network, or its
+            sha256 differs from ``sha256``.
 
     Example:
         >>> weights = read_dlib_face_resnet()
@@ -382,6 +393,14 @@ def read_dlib_face_resnet(path: str | os.PathLike[str] | None = None) -> DlibFac
         raise FileNotFoundError(f"no dlib face ResNet file at {str(path)!r}")
     data = Path(path).read_bytes()
     try:
-        return parse_dlib_face_resnet(data)
+        weights = parse_dlib_face_resnet(data)
     except DlibFormatError as error:
         raise DlibFormatError(f"{path}: {error}") from error
+    if sha256 is not None:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != sha256.lower():
+            raise DlibFormatError(
+                f"{path}: sha256 {digest} differs from the expected {sha256}: the file is "
+                "corrupt or a different release (pass sha256=None to accept it anyway)"
+            )
+    return weights
