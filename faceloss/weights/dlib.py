@@ -276,8 +276,13 @@ def parse_dlib_face_resnet(data: bytes) -> DlibFaceResNetWeights:
         faceloss.weights.dlib.DlibFormatError: expected 'loss_metric_2' at offset 2, found 'hello': not dlib's face-recognition ResNet v1 (or a corrupt copy)
     """
     r = _Reader(bytes(data))
-    r.bounded_int("file version", 1, 1)
-    r.expect_string("loss_metric_2")
+    try:
+        r.bounded_int("file version", 1, 1)
+        r.expect_string("loss_metric_2")
+    except DlibFormatError as error:
+        if "not dlib's" in str(error):
+            raise
+        raise DlibFormatError(f"not dlib's face-recognition ResNet v1: {error}") from error
     r.float("margin")
     threshold = r.float("distance threshold")
     # The wrapper layers' versions (add_layer, tag, skip) come first, then the input layer.
