@@ -6,11 +6,13 @@ with respect to the SR batch is taken; the time is divided by the batch size. Th
 same networks' forward pass alone on 150x150 chips is timed beside dlib's own CPU
 ``compute_face_descriptor`` (one chip per call, as dlib's Python API does it; dlib
 has no backward pass). Medians of ``--repeats`` runs after one warm-up, all in one
-process on the same CPU threads. Prints a markdown table.
+process with the same number of CPU threads for every library (``--threads``, default 1:
+on a shared machine, torch's OpenMP threads spin against other jobs and multi-thread
+timings swing by 5x). Prints a markdown table.
 
 Usage (from the repository root)::
 
-    python benchmarks/identity.py            # batch 16, 5 repeats
+    python benchmarks/identity.py            # batch 16, 5 repeats, 1 thread
     python benchmarks/identity.py --quick    # batch 2, 1 repeat (a smoke run)
 """
 
@@ -100,7 +102,8 @@ def bench_tf(hr: np.ndarray, sr: np.ndarray, chips: np.ndarray, repeats: int) ->
         return loss.network(chips_t)
 
     return {
-        "version": f"tensorflow {tf.__version__} / keras {keras.__version__}",
+        "version": f"tensorflow {tf.__version__} / keras {keras.__version__} "
+        f"({tf.config.threading.get_intra_op_parallelism_threads()} threads)",
         "step": median_time(lambda: step().numpy(), repeats),
         "forward": median_time(lambda: forward().numpy(), repeats),
     }
@@ -131,8 +134,17 @@ def main(argv: list[str] | None = None) -> str:
     parser.add_argument(
         "--data", type=Path, default=REPO.parent / "shared" / "data", help="shared data folder"
     )
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads per library (1)")
     args = parser.parse_args(argv)
     batch, repeats = (2, 1) if args.quick else (args.batch, args.repeats)
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(args.threads)
+    import tensorflow as tf
+    import torch
+
+    torch.set_num_threads(args.threads)
+    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
     from faceloss.tf import crop_resize
 
@@ -155,8 +167,8 @@ def main(argv: list[str] | None = None) -> str:
         f"Batch {batch}, median of {repeats} run(s); {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}.",
         "",
-        "| implementation | forward + backward, ms/face | forward only, ms/face "
-        "| forward speed vs dlib |",
+        "| implementation | JSIdentityLoss forward + backward, ms/face "
+        "| network forward only, ms/face | forward speed vs dlib |",
         "|---|---|---|---|",
     ]
     for name, label in (("torch", "faceloss.torch"), ("tf", "faceloss.tf (tf.function)")):

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> str:
         index = {f: i for i, f in enumerate(files)}
         sel = np.array([index[f] for f in used])
         aligned = descriptors(net, chips.astype(np.float32) / 255.0, None)
-        for key, label, e in (
+        for _key, label, e in (
             ("dlib", "dlib 5-point alignment (`get_face_chip`), detected faces only", aligned),
             ("celeba-sub", 'crop="celeba" on the same detected faces', emb["celeba"][sel]),
         ):

@@ -17,6 +17,6 @@ PY="$VENV/bin/python"
 echo "==> installing torch 2.13.0 (CPU)"
 "$PY" -m pip install --quiet "torch==2.13.0"
 
-echo "==> installing faceloss with the torch, tf-cpu, test and docs extras"
-"$PY" -m pip install --quiet -e ".[torch,tf-cpu,test,docs]"
+echo "==> installing faceloss with the torch, tf-cpu, identity, dlib-reference, test and docs extras"
+"$PY" -m pip install --quiet -e ".[torch,tf-cpu,identity,dlib-reference,test,docs]"
 echo "==> environment ready: $VENV"
