@@ -124,3 +124,17 @@ def test_raises_if_network_size_is_unknown() -> None:
 def test_raises_on_shape_mismatch(net: DlibFaceResNet) -> None:
     with pytest.raises(ValueError, match="prediction and target must have the same shape"):
         js_identity_loss(tf.zeros((1, 64, 64, 3)), tf.zeros((1, 64, 32, 3)), net)
+
+
+def test_trains_a_keras_model_with_fit_without_touching_the_network(net: DlibFaceResNet) -> None:
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(3, 3, padding="same")])
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss=JSIdentityLoss(net, crop=None))
+    frozen = [w.numpy().copy() for w in net.weights[:2]]
+    before = [w.numpy().copy() for w in model.weights]
+    x = np.random.default_rng(0).random((4, 32, 32, 3)).astype(np.float32)
+    history = model.fit(x, x, epochs=1, batch_size=4, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert any(not np.array_equal(b, w.numpy()) for b, w in zip(before, model.weights, strict=True))
+    for f, w in zip(frozen, net.weights[:2], strict=True):
+        np.testing.assert_array_equal(f, w.numpy())
