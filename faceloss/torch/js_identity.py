@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import torch
 import torch.nn.functional as F
@@ -49,10 +50,27 @@ def crop_resize(
         torch.Size([2, 3, 150, 150])
     """
     image = check_image(image, "image", channels=None)
-    rows, cols = crop_resize_weights(tuple(image.shape[2:]), size, resolve_crop(crop))
-    rows_t = torch.tensor(rows, dtype=image.dtype, device=image.device)
-    cols_t = torch.tensor(cols, dtype=image.dtype, device=image.device)
-    return torch.einsum("hi,ncij,wj->nchw", rows_t, image, cols_t)
+    rows, cols = _matrices(
+        tuple(image.shape[2:]), tuple(size), resolve_crop(crop), image.dtype, image.device
+    )
+    return torch.einsum("hi,ncij,wj->nchw", rows, image, cols)
+
+
+@lru_cache(maxsize=32)
+def _matrices(
+    in_hw: tuple[int, int],
+    out_hw: tuple[int, int],
+    box: tuple[float, float, float, float] | None,
+    dtype: torch.dtype,
+    device: torch.device,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The resampling matrices on the device, made once per geometry (no copy per call)."""
+    rows, cols = crop_resize_weights(in_hw, out_hw, box)
+    with torch.inference_mode(False), torch.no_grad():
+        return (
+            torch.tensor(rows, dtype=dtype, device=device),
+            torch.tensor(cols, dtype=dtype, device=device),
+        )
 
 
 def _embed(network: Network, image: torch.Tensor) -> torch.Tensor:
