@@ -27,7 +27,7 @@ def degrade_x8(images: np.ndarray) -> np.ndarray:
     n, h, w, c = images.shape
     small = images.reshape(n, h // 8, 8, w // 8, 8, c).mean(axis=(2, 4))
     rows, cols = resize_weights(h // 8, h), resize_weights(w // 8, w)
-    return np.einsum("hi,nijc,wj->nhwc", rows, small, cols)
+    return np.einsum("wj,nhjc->nhwc", cols, np.einsum("hi,nijc->nhjc", rows, small))
 
 
 def dlib_chips(files: list[Path], count: int) -> tuple[np.ndarray, list[Path]]:

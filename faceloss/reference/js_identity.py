@@ -50,7 +50,7 @@ def crop_resize(
     """
     image = check_image(image, "image", channels=None).astype(np.float64)
     rows, cols = crop_resize_weights(image.shape[1:3], size, resolve_crop(crop))
-    return np.einsum("hi,nijc,wj->nhwc", rows, image, cols)
+    return np.einsum("wj,nhjc->nhwc", cols, np.einsum("hi,nijc->nhjc", rows, image))
 
 
 def js_identity_loss(
