@@ -47,9 +47,116 @@ LN2: float = math.log(2.0)
 REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 """The ``reduction`` values the torch and NumPy losses accept."""
 
+
+# ---------------------------------------------------------------------------------------------
+# FaceNet: InceptionResnetV1 (paper section 3.2, "InceptionV1 pretrained on VGGFace2")
+# ---------------------------------------------------------------------------------------------
+# Source for every number below: facenet-pytorch (timesler/facenet-pytorch,
+# models/inception_resnet_v1.py, releases v2.2.9 to v2.6.0), the PyTorch port of David
+# Sandberg's TensorFlow FaceNet (davidsandberg/facenet, src/models/inception_resnet_v1.py).
+
+FACENET_INPUT_SIZE: tuple[int, int] = (160, 160)
+"""``(height, width)`` of the face crops the VGGFace2 FaceNet weights were trained on.
+
+facenet-pytorch's MTCNN detector cuts its face crops at this size (``image_size=160`` by default).
+"""
+
+FACENET_MIN_INPUT_SIZE: int = 75
+"""Smallest input side InceptionResnetV1 accepts.
+
+The stride-2 3x3 convolutions and max-pools without padding (``conv2d_1a``,
+``maxpool_3a``, ``conv2d_4b``, ``mixed_6a``, ``mixed_7a``) and the two unpadded 3x3
+convolutions (``conv2d_2a``, ``conv2d_4a``) shrink a side ``s`` to ``(s - 3) // 2 + 1``
+and ``s - 2``; 75 is the smallest side that leaves a 1x1 map before the global pool.
+"""
+
+FACENET_EMBEDDING_DIM: int = 512
+"""Length of the FaceNet embedding (the paper's "512 bins"): ``last_linear`` 1792 -> 512."""
+
+FACENET_FEATURE_DIM: int = 1792
+"""Channels of the last Inception-ResNet block (``block8``), the input of ``last_linear``."""
+
+FACENET_VGGFACE2_CLASSES: int = 8631
+"""Identities of the VGGFace2 training set: the size of the checkpoint's ``logits`` layer."""
+
+FACENET_BN_EPS: float = 1e-3
+"""Batch-norm epsilon of every FaceNet batch norm (facenet-pytorch: "value found in tensorflow")."""
+
+FACENET_BN_MOMENTUM: float = 0.1
+"""torch batch-norm momentum of facenet-pytorch (the torch default); Keras' equivalent is 0.9."""
+
+FACENET_DROPOUT_PROB: float = 0.6
+"""Dropout probability before ``last_linear`` (facenet-pytorch's default; inactive in eval)."""
+
+FACENET_BLOCK_SCALES: tuple[float, float, float, float] = (0.17, 0.10, 0.20, 1.0)
+"""Residual scales of Block35 (``repeat_1``), Block17 (``repeat_2``), Block8 (``repeat_3``)
+and of the final Block8 (``block8``, no ReLU)."""
+
+FACENET_BLOCK_REPEATS: tuple[int, int, int] = (5, 10, 5)
+"""How many Block35, Block17 and Block8 blocks ``repeat_1``, ``repeat_2``, ``repeat_3`` hold."""
+
+FACENET_PIXEL_SCALE: float = 255.0
+"""Factor from [0, 1] images to the 0..255 pixels FaceNet's standardisation is written for."""
+
+FACENET_PIXEL_MEAN: float = 127.5
+"""Offset of FaceNet's fixed image standardisation (on 0..255 pixels)."""
+
+FACENET_PIXEL_STD: float = 128.0
+"""Divisor of FaceNet's fixed image standardisation: ``(255 * x - 127.5) / 128`` for ``x`` in [0, 1].
+
+facenet-pytorch's ``fixed_image_standardization`` on 0..255 pixels, the preprocessing the
+VGGFace2 model 20180402-114759 was trained with (davidsandberg/facenet's
+``--use_fixed_image_standardization``; faustomorales/keras-facenet's metadata for that model
+records ``fixed_image_standardization: True``). It maps [0, 1] to [-0.99609375, 0.99609375].
+"""
+
+FACENET_L2_EPS: float = 1e-12
+"""Lower bound of the norm in the L2 normalisation (``torch.nn.functional.normalize``'s default)."""
+
+FACENET_VGGFACE2_SHA256: str = "281cebca8662831adb987a874bdcb36e73f5b1c6dc5ee5878f305e985625d99b"
+"""SHA-256 of facenet-pytorch's public ``20180402-114759-vggface2.pt`` (111,898,327 bytes).
+
+Not computed by faceloss (nothing here downloads): it is the value that several independent
+public projects pin for the file published as the v2.2.9 release asset of
+timesler/facenet-pytorch. Check your copy with ``sha256sum 20180402-114759-vggface2.pt``;
+:func:`faceloss.weights.facenet.load_facenet_state_dict` compares it when given.
+"""
+
+__all__ += [
+    "FACENET_BLOCK_REPEATS",
+    "FACENET_BLOCK_SCALES",
+    "FACENET_BN_EPS",
+    "FACENET_BN_MOMENTUM",
+    "FACENET_DROPOUT_PROB",
+    "FACENET_EMBEDDING_DIM",
+    "FACENET_FEATURE_DIM",
+    "FACENET_INPUT_SIZE",
+    "FACENET_L2_EPS",
+    "FACENET_MIN_INPUT_SIZE",
+    "FACENET_PIXEL_MEAN",
+    "FACENET_PIXEL_SCALE",
+    "FACENET_PIXEL_STD",
+    "FACENET_VGGFACE2_CLASSES",
+    "FACENET_VGGFACE2_SHA256",
+]
+
 # ---------------------------------------------------------------------------
 # Identity networks and the Jensen-Shannon identity loss (section 3.2)
 # ---------------------------------------------------------------------------
+
+__all__ += [
+    "CELEBA_DLIB_FACE_BOX",
+    "DLIB_FACE_RESNET_BLOCKS",
+    "DLIB_FACE_RESNET_FILE",
+    "DLIB_FACE_RESNET_INPUT_SIZE",
+    "DLIB_FACE_RESNET_PACKAGE",
+    "DLIB_FACE_RESNET_SCALE",
+    "DLIB_FACE_RESNET_SHA256",
+    "DLIB_SAME_PERSON_THRESHOLD",
+    "JS_IDENTITY_EMBEDDING",
+    "JS_IDENTITY_EMBEDDINGS",
+    "JS_IDENTITY_TEMPERATURE",
+]
 
 DLIB_FACE_RESNET_PACKAGE: str = "face_recognition_models"
 """The PyPI package that ships dlib's public-domain face-recognition ResNet weights."""

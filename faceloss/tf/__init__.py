@@ -33,15 +33,18 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
     )
 
 from faceloss.tf.dlib_face_resnet import DlibFaceResNet
+from faceloss.tf.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
     "DlibFaceResNet",
+    "InceptionResnetV1",
     "JSIdentityLoss",
     "LuminanceChrominanceLoss",
     "crop_resize",
+    "fixed_image_standardization",
     "js_divergence",
     "js_identity_loss",
     "luminance_chrominance_loss",

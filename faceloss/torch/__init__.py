@@ -21,15 +21,18 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
 
 from faceloss.torch import functional
 from faceloss.torch.dlib_face_resnet import DlibFaceResNet
+from faceloss.torch.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
     "DlibFaceResNet",
+    "InceptionResnetV1",
     "JSIdentityLoss",
     "LuminanceChrominanceLoss",
     "crop_resize",
+    "fixed_image_standardization",
     "functional",
     "js_divergence",
     "js_identity_loss",

@@ -6,12 +6,14 @@
 tensor(0.)
 """
 
+from faceloss.torch.inception_resnet_v1 import fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.js_identity import crop_resize, js_identity_loss
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
     "crop_resize",
+    "fixed_image_standardization",
     "js_divergence",
     "js_identity_loss",
     "luminance_chrominance_loss",

@@ -58,6 +58,14 @@ def assert_close(
         )
 
 
+# torch vs Keras outputs of a whole identity network with the same float32 weights. Reason:
+# FaceNet chains ~130 convolutions; torch and TF sum each one's products in different orders,
+# and those float32 rounding differences accumulate through the depth, so the per-operation
+# float32 bound above cannot hold end to end. 1e-4 is the bound issue 5 sets for FaceNet.
+NETWORK_TOLERANCES: dict[str, dict[str, float]] = {
+    "float32": {"rtol": 1e-4, "atol": 1e-4},
+}
+
 # DlibFaceResNet and everything computed through it (JSIdentityLoss values, and gradients
 # divided by their largest magnitude), torch vs TF in float32. Reason: 29 float32
 # convolutions summed in different orders by ATen and TF; each backend is within

@@ -138,3 +138,22 @@ def test_trains_a_keras_model_with_fit_without_touching_the_network(net: DlibFac
     assert any(not np.array_equal(b, w.numpy()) for b, w in zip(before, model.weights, strict=True))
     for f, w in zip(frozen, net.weights[:2], strict=True):
         np.testing.assert_array_equal(f, w.numpy())
+
+
+@pytest.mark.slow
+def test_works_with_facenet_inception_resnet_v1() -> None:
+    from faceloss.tf import InceptionResnetV1
+
+    keras.utils.set_random_seed(0)
+    facenet = InceptionResnetV1(normalize=False, trainable=True)
+    loss = JSIdentityLoss(facenet, crop=None, reduction=None)
+    assert loss.input_size == (160, 160) and facenet.trainable_weights == []
+    sr = tf.random.uniform((1, 128, 128, 3), seed=11)
+    hr = tf.random.uniform((1, 128, 128, 3), seed=12)
+    with tf.GradientTape() as tape:
+        tape.watch(sr)
+        values = loss(hr, sr)
+    grad = tape.gradient(values, sr)
+    assert values.shape == (1,) and bool(tf.reduce_all((values > 0) & (values <= LN2)))
+    assert bool(tf.reduce_all(tf.math.is_finite(grad)))
+    assert float(tf.reduce_max(loss(hr, hr))) == 0.0

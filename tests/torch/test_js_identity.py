@@ -196,3 +196,21 @@ def test_degraded_face_is_closer_than_another_person(
         rtol=1e-5,
         atol=1e-7,
     )
+
+
+@pytest.mark.slow
+def test_works_with_facenet_inception_resnet_v1() -> None:
+    from faceloss.torch import InceptionResnetV1
+
+    torch.manual_seed(0)
+    facenet = InceptionResnetV1(normalize=False, trainable=True)
+    loss = JSIdentityLoss(facenet, crop=None, reduction="none")
+    assert loss.input_size == (160, 160)
+    assert not facenet.training and not any(p.requires_grad for p in facenet.parameters())
+    sr = torch.rand(1, 3, 128, 128, requires_grad=True)
+    hr = torch.rand(1, 3, 128, 128)
+    values = loss(sr, hr)
+    values.sum().backward()
+    assert values.shape == (1,) and bool(((values > 0) & (values <= LN2)).all())
+    assert torch.isfinite(sr.grad).all() and sr.grad.abs().sum() > 0
+    assert loss(hr, hr).eq(0).all()
