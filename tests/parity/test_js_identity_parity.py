@@ -74,7 +74,7 @@ def _loss(backend: str, nets: dict[str, Any], sr: np.ndarray, hr: np.ndarray) ->
 
 @pytest.mark.slow
 @settings(max_examples=NETWORK_EXAMPLES)
-@given(pair=image_pairs(min_side=8, max_side=48, max_batch=2))
+@given(pair=image_pairs(min_side=8, max_side=48, max_batch=1))
 def test_js_identity_loss_properties_and_backend_parity(
     nets: dict[str, Any], pair: tuple[np.ndarray, np.ndarray]
 ) -> None:
