@@ -46,6 +46,10 @@ def median_time(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def threads(n: int) -> str:
+    return f"{n} thread" if n == 1 else f"{n} threads"
+
+
 def load_faces(batch: int, data: Path) -> np.ndarray:
     """``batch`` real 128x128 faces (NHWC float32 in [0, 1]) or, without the data folder, noise."""
     files = sorted((data / "celeba_fsrnet1000" / "HR").glob("*.jpg"))[:batch]
@@ -75,7 +79,7 @@ def bench_torch(hr: np.ndarray, sr: np.ndarray, chips: np.ndarray, repeats: int)
             loss.network(chips_t)
 
     return {
-        "version": f"torch {torch.__version__} ({torch.get_num_threads()} threads)",
+        "version": f"torch {torch.__version__} ({threads(torch.get_num_threads())})",
         "step": median_time(step, repeats),
         "forward": median_time(forward, repeats),
     }
@@ -103,7 +107,7 @@ def bench_tf(hr: np.ndarray, sr: np.ndarray, chips: np.ndarray, repeats: int) ->
 
     return {
         "version": f"tensorflow {tf.__version__} / keras {keras.__version__} "
-        f"({tf.config.threading.get_intra_op_parallelism_threads()} threads)",
+        f"({threads(tf.config.threading.get_intra_op_parallelism_threads())})",
         "step": median_time(lambda: step().numpy(), repeats),
         "forward": median_time(lambda: forward().numpy(), repeats),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import keras
 import tensorflow as tf
@@ -51,10 +52,21 @@ def crop_resize(
     in_hw = tuple(image.shape[1:3])
     if None in in_hw:
         raise ValueError(f"image needs a static height and width, got shape {image.shape}")
-    rows, cols = crop_resize_weights(in_hw, size, resolve_crop(crop))
-    rows_t = tf.constant(rows, dtype=image.dtype)
-    cols_t = tf.constant(cols, dtype=image.dtype)
-    return tf.einsum("hi,nijc,wj->nhwc", rows_t, image, cols_t)
+    rows, cols = _matrices(in_hw, tuple(size), resolve_crop(crop), image.dtype)
+    return tf.einsum("hi,nijc,wj->nhwc", rows, image, cols)
+
+
+@lru_cache(maxsize=32)
+def _matrices(
+    in_hw: tuple[int, int],
+    out_hw: tuple[int, int],
+    box: tuple[float, float, float, float] | None,
+    dtype: tf.DType,
+) -> tuple[tf.Tensor, tf.Tensor]:
+    """The resampling matrices as constants, made once per geometry (no copy per call)."""
+    rows, cols = crop_resize_weights(in_hw, out_hw, box)
+    with tf.init_scope():  # eager constants, also when first called inside a tf.function
+        return tf.constant(rows, dtype=dtype), tf.constant(cols, dtype=dtype)
 
 
 def _logits(embedding: tf.Tensor, temperature: float, mode: str) -> tf.Tensor:
