@@ -17,8 +17,8 @@ PY="$VENV/bin/python"
 echo "==> installing torch 2.13.0 (CPU)"
 "$PY" -m pip install --quiet "torch==2.13.0"
 
-echo "==> installing faceloss with the torch, tf-cpu, test and docs extras"
-"$PY" -m pip install --quiet -e ".[torch,tf-cpu,test,docs]"
+echo "==> installing faceloss with the torch, tf-cpu, identity, detect, dlib-reference, test and docs extras"
+"$PY" -m pip install --quiet -e ".[torch,tf-cpu,identity,detect,dlib-reference,test,docs]"
 # Peer libraries for the benchmarks and comparison tests. --no-deps: their torch
 # requirement would otherwise pull a CUDA build of torch.
 echo "==> installing peer libraries (kornia, piq, torchmetrics, pytorch-msssim) without deps"

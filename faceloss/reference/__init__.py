@@ -14,13 +14,16 @@ functions. They are written for clarity and exactness, not speed.
 from faceloss.reference.edge_block import avg_pool_same, edge_block
 from faceloss.reference.edge_loss import edge_loss
 from faceloss.reference.js_divergence import js_divergence
+from faceloss.reference.js_identity import crop_resize, js_identity_loss
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
     "avg_pool_same",
+    "crop_resize",
     "edge_block",
     "edge_loss",
     "js_divergence",
+    "js_identity_loss",
     "luminance_chrominance_loss",
     "rgb_to_yuv",
 ]

@@ -32,22 +32,28 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss.tf.dlib_face_resnet import DlibFaceResNet
 from faceloss.tf.edge_block import EdgeBlock, avg_pool_same, edge_block
 from faceloss.tf.edge_loss import EdgeLoss, edge_loss
 from faceloss.tf.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.tf.js_divergence import js_divergence
+from faceloss.tf.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "DlibFaceResNet",
     "EdgeBlock",
     "EdgeLoss",
     "InceptionResnetV1",
+    "JSIdentityLoss",
     "LuminanceChrominanceLoss",
     "avg_pool_same",
+    "crop_resize",
     "edge_block",
     "edge_loss",
     "fixed_image_standardization",
     "js_divergence",
+    "js_identity_loss",
     "luminance_chrominance_loss",
     "rgb_to_yuv",
 ]

@@ -10,14 +10,17 @@ from faceloss.torch.edge_block import avg_pool_same, edge_block
 from faceloss.torch.edge_loss import edge_loss
 from faceloss.torch.inception_resnet_v1 import fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
+from faceloss.torch.js_identity import crop_resize, js_identity_loss
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
     "avg_pool_same",
+    "crop_resize",
     "edge_block",
     "edge_loss",
     "fixed_image_standardization",
     "js_divergence",
+    "js_identity_loss",
     "luminance_chrominance_loss",
     "rgb_to_yuv",
 ]

