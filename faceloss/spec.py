@@ -10,7 +10,18 @@ import math
 
 import numpy as np
 
-__all__ = ["LN2", "REDUCTIONS", "YUV_FROM_RGB"]
+__all__ = [
+    "DLIB_HOG_ADJUST_THRESHOLD",
+    "DLIB_HOG_UPSAMPLE",
+    "LBP_MIN_NEIGHBOR_NUMBER",
+    "LBP_MIN_SIZE",
+    "LBP_SCALE_FACTOR",
+    "LBP_STEP_RATIO",
+    "LN2",
+    "REDUCTIONS",
+    "TAR_DISTANCES",
+    "YUV_FROM_RGB",
+]
 
 YUV_FROM_RGB: np.ndarray = np.array(
     [
@@ -46,3 +57,31 @@ LN2: float = math.log(2.0)
 
 REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 """The ``reduction`` values the torch and NumPy losses accept."""
+
+
+# --- Face detectors and face-region metrics (faceloss.detect, FR-PSNR/FR-SSIM, TAR) ---
+
+DLIB_HOG_UPSAMPLE: int = 1
+"""Upsampling steps of :class:`faceloss.detect.DlibHOGDetector`: ``face_recognition``'s
+default (``face_locations(..., number_of_times_to_upsample=1)``), the paper's detector [22]."""
+
+DLIB_HOG_ADJUST_THRESHOLD: float = 0.0
+"""dlib's ``adjust_threshold`` for the HOG detector: 0, dlib's and ``face_recognition``'s."""
+
+LBP_SCALE_FACTOR: float = 1.1
+"""Window growth per scale of :class:`faceloss.detect.SkimageLBPDetector` (tuned on the aligned
+faces of ``shared/data``, ``benchmarks/detectors.py``)."""
+
+LBP_STEP_RATIO: float = 1.0
+"""Search step ratio of the LBP detector (1: exhaustive; scikit-image's example uses 1)."""
+
+LBP_MIN_SIZE: int = 32
+"""Smallest window side of the LBP detector in pixels (tuned, see ``LBP_SCALE_FACTOR``)."""
+
+LBP_MIN_NEIGHBOR_NUMBER: int = 1
+"""Raw detections needed to keep a face in the LBP detector (tuned, see ``LBP_SCALE_FACTOR``)."""
+
+TAR_DISTANCES: tuple[str, ...] = ("euclidean", "squared_l2")
+"""Distances of the TAR metric (eq. 12): Euclidean for the face recognition algorithm
+(``face_recognition``, thresholds 0.5/0.6 in Table 7), squared L2 for the network
+(FaceNet, thresholds 0.02/0.04)."""

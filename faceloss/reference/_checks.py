@@ -55,3 +55,15 @@ def check_range(x: np.ndarray, name: str, low: float, high: float) -> None:
 
 check_choice = v.check_choice
 check_axis = v.check_axis
+
+
+def check_embeddings(
+    a: object, name_a: str, b: object, name_b: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check two ``(N, D)`` float embedding batches of the same shape; returns them as arrays."""
+    from faceloss._face_region import check_embedding_shapes
+
+    a = as_float_array(a, name_a)
+    b = as_float_array(b, name_b)
+    check_embedding_shapes(name_a, a.shape, name_b, b.shape)
+    return a, b

@@ -77,3 +77,14 @@ def check_range(x: tf.Tensor, name: str, low: float, high: float) -> None:
 
 check_choice = v.check_choice
 check_axis = v.check_axis
+
+
+def check_embeddings(a: object, name_a: str, b: object, name_b: str) -> tuple[tf.Tensor, tf.Tensor]:
+    """Check two ``(N, D)`` floating-point embedding batches of the same (static) shape."""
+    from faceloss._face_region import check_embedding_shapes
+
+    a = check_tensor(a, name_a)
+    b = check_tensor(b, name_b)
+    if a.shape.rank is not None and b.shape.rank is not None:
+        check_embedding_shapes(name_a, static_shape(a), name_b, static_shape(b))
+    return a, b

@@ -66,3 +66,15 @@ def check_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
 
 check_choice = v.check_choice
 check_axis = v.check_axis
+
+
+def check_embeddings(
+    a: object, name_a: str, b: object, name_b: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check two ``(N, D)`` floating-point embedding batches of the same shape."""
+    from faceloss._face_region import check_embedding_shapes
+
+    a = check_tensor(a, name_a)
+    b = check_tensor(b, name_b)
+    check_embedding_shapes(name_a, tuple(a.shape), name_b, tuple(b.shape))
+    return a, b

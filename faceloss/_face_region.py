@@ -1,0 +1,177 @@
+"""Backend-free parts of the face-region metrics and TAR: checks, quantisation, box choice.
+
+Every backend's ``face_region.py`` and ``tar.py`` call these, so the rules, the
+messages and the box each image gets are the same in NumPy, torch and TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from faceloss import _validation as v
+from faceloss.detect._box import Box, as_box, best_box, finalize_boxes
+from faceloss.detect._protocol import FaceDetector
+
+
+@dataclass(frozen=True)
+class FaceRegionResult:
+    """What a face-region metric's ``compute()`` returns (the same class in every backend).
+
+    Attributes:
+        value: mean of the per-image metric over the evaluated images (FR-PSNR in dB,
+            FR-SSIM unitless); NaN when no image was evaluated.
+        evaluated: images whose face crop was scored.
+        skipped_no_face: images where the detector found no face (or the given box was
+            ``None`` or empty after clipping to the image).
+        skipped_too_small: images whose face crop was smaller than the metric needs
+            (FR-SSIM: 11x11, the SSIM window); always 0 for FR-PSNR.
+
+    Example:
+        >>> result = FaceRegionResult(value=25.1, evaluated=18807, skipped_no_face=1155,
+        ...                           skipped_too_small=0)
+        >>> result.skipped, result.total
+        (1155, 19962)
+    """
+
+    value: float
+    evaluated: int
+    skipped_no_face: int
+    skipped_too_small: int
+
+    @property
+    def skipped(self) -> int:
+        """All skipped images."""
+        return self.skipped_no_face + self.skipped_too_small
+
+    @property
+    def total(self) -> int:
+        """All images seen."""
+        return self.evaluated + self.skipped
+
+
+def check_embedding_shapes(
+    name_a: str, shape_a: Sequence[int | None], name_b: str, shape_b: Sequence[int | None]
+) -> None:
+    """Require two ``(N, D)`` embedding batches of the same shape, N, D >= 1."""
+    for name, shape in ((name_a, shape_a), (name_b, shape_b)):
+        if len(shape) != 2:
+            raise ValueError(
+                f"{name} must be a 2-D batch of embeddings (N, D), got {len(shape)}-D shape "
+                f"{v._fmt_shape(shape)}"
+            )
+        if shape[0] == 0 or shape[1] == 0:
+            raise ValueError(f"{name} must not be empty, got shape {v._fmt_shape(shape)}")
+    v.check_same_shape(name_a, shape_a, name_b, shape_b)
+
+
+def check_thresholds(thresholds: object) -> tuple[float, ...]:
+    """Distance thresholds as a tuple of finite, non-negative floats (a non-empty 1-D sequence).
+
+    Example:
+        >>> check_thresholds([0.5, 0.6])
+        (0.5, 0.6)
+    """
+    if isinstance(thresholds, (int, float, np.number)) and not isinstance(thresholds, bool):
+        raise TypeError(
+            f"thresholds must be a sequence of numbers (e.g. [0.6]), got the scalar {thresholds!r}"
+        )
+    if isinstance(thresholds, (str, bytes)) or not isinstance(thresholds, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"thresholds must be a sequence of numbers, got {type(thresholds).__name__}"
+        )
+    values = np.asarray(thresholds, dtype=np.float64)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"thresholds must be a non-empty 1-D sequence, got shape {tuple(values.shape)}"
+        )
+    if not np.isfinite(values).all() or (values < 0).any():
+        raise ValueError(f"thresholds must be finite and >= 0, got {values.tolist()}")
+    return tuple(float(t) for t in values)
+
+
+def quantise_uint8(target: np.ndarray, data_range: float) -> np.ndarray:
+    """The uint8 images a detector sees: ``round(clip(target / data_range, 0, 1) * 255)``.
+
+    Computed on the host in float64 for every backend, so all backends detect on the same
+    bytes.
+
+    Args:
+        target: ``(N, H, W, 3)`` float images in ``[0, data_range]``.
+        data_range: the value range of ``target``.
+
+    Returns:
+        ``(N, H, W, 3)`` uint8.
+
+    Example:
+        >>> quantise_uint8(np.array([[[[0.0, 0.5, 1.0]]]]), 1.0)[0, 0, 0].tolist()
+        [0, 128, 255]
+    """
+    scaled = np.clip(np.asarray(target, dtype=np.float64) / data_range, 0.0, 1.0) * 255.0
+    return np.round(scaled).astype(np.uint8)
+
+
+def check_detector(detector: object) -> FaceDetector:
+    """Require a callable detector."""
+    if not callable(detector):
+        raise TypeError(
+            f"detector must be a callable image -> list[Box] (faceloss.detect.FaceDetector), "
+            f"got {type(detector).__name__}"
+        )
+    return detector
+
+
+def check_boxes(boxes: object, batch: int) -> list[Box | None]:
+    """Per-image boxes: a sequence of ``batch`` entries, each a Box, a 4/5-sequence or None."""
+    if isinstance(boxes, (str, bytes)) or not isinstance(boxes, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"boxes must be a sequence with one Box, (top, left, bottom, right[, score]) or None "
+            f"per image, got {type(boxes).__name__}"
+        )
+    if len(boxes) != batch:
+        raise ValueError(f"boxes must have one entry per image ({batch}), got {len(boxes)}")
+    return [None if b is None else as_box(b, f"boxes[{i}]") for i, b in enumerate(boxes)]
+
+
+def face_boxes(
+    target_uint8: np.ndarray,
+    detector: FaceDetector | None,
+    boxes: Sequence[Box | Sequence[float] | None] | None,
+) -> list[Box | None]:
+    """The face box of each image, clipped to it, or None (no face, or empty after clipping).
+
+    Given ``boxes`` are used as they are (the detector is not run); otherwise the detector
+    runs on each uint8 image, its boxes are clipped to the image, empty ones dropped, and
+    the highest-scoring box is kept (ties: the larger, then the first).
+
+    Example:
+        >>> from faceloss.detect import ExplicitBoxes
+        >>> images = np.zeros((2, 32, 32, 3), np.uint8)
+        >>> face_boxes(images, None, [(0, 0, 40, 16), None])
+        [Box(top=0, left=0, bottom=32, right=16, score=1.0), None]
+        >>> face_boxes(images, ExplicitBoxes((4, 4, 8, 8)), None)[1].area
+        16
+    """
+    n, height, width = target_uint8.shape[:3]
+    if boxes is not None:
+        chosen = check_boxes(boxes, n)
+    else:
+        if detector is None:
+            from faceloss.detect import default_detector
+
+            detector = default_detector()
+        check_detector(detector)
+        chosen = []
+        for image in target_uint8:
+            found = detector(image)
+            if not isinstance(found, (list, tuple)):
+                raise TypeError(
+                    f"the detector must return a list of faceloss.detect.Box, got "
+                    f"{type(found).__name__}"
+                )
+            found = [as_box(b, "detected box") for b in found]
+            chosen.append(best_box(finalize_boxes(found, height, width)))
+    clipped = [None if b is None else b.clip(height, width) for b in chosen]
+    return [b if b is not None and b.area > 0 else None for b in clipped]

@@ -1,0 +1,79 @@
+"""True acceptance rate of SR/HR embedding pairs (paper section 4.4.2, eq. 12)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from faceloss._face_region import check_thresholds
+from faceloss.spec import TAR_DISTANCES
+from faceloss.torch._checks import check_choice, check_embeddings, check_finite
+
+
+def _accepted(
+    embeddings_sr: object, embeddings_hr: object, thresholds: object, distance: str
+) -> tuple[torch.Tensor, int]:
+    """(accepted pairs per threshold as an int64 tensor, number of pairs) after all checks."""
+    embeddings_sr, embeddings_hr = check_embeddings(
+        embeddings_sr, "embeddings_sr", embeddings_hr, "embeddings_hr"
+    )
+    limits = check_thresholds(thresholds)
+    check_choice("distance", distance, TAR_DISTANCES)
+    check_finite(embeddings_sr, "embeddings_sr")
+    check_finite(embeddings_hr, "embeddings_hr")
+    squared = (embeddings_sr - embeddings_hr.to(embeddings_sr.dtype)).square().sum(dim=1)
+    d = squared.sqrt() if distance == "euclidean" else squared
+    limits_t = torch.tensor(limits, dtype=d.dtype, device=d.device)
+    return (d[None, :] <= limits_t[:, None]).sum(dim=1), d.shape[0]
+
+
+def tar(
+    embeddings_sr: torch.Tensor,
+    embeddings_hr: torch.Tensor,
+    thresholds: Sequence[float],
+    distance: str = "euclidean",
+) -> torch.Tensor:
+    r"""True acceptance rate (eq. 12): percent of SR/HR pairs within each distance threshold.
+
+    .. math::
+        TAR(d) = \frac{N_{TA}}{N_{ALL}} \times 100, \quad
+        N_{TA} = \#\{i : \operatorname{dist}(e^{SR}_i, e^{HR}_i) \le d\}
+
+    Row ``i`` of ``embeddings_sr`` is compared with row ``i`` of ``embeddings_hr`` (the SR
+    image and its ground truth). A pair is accepted when its distance is at most the
+    threshold (``<=``, as ``face_recognition.compare_faces(..., tolerance=d)``). The paper
+    uses ``"euclidean"`` with the face recognition algorithm (dlib's 128-D descriptors,
+    d = 0.5, 0.6) and ``"squared_l2"`` with the network (FaceNet, d = 0.02, 0.04; Table 7).
+    Embeddings are used as given (normalise them first if your thresholds assume it).
+    Not differentiable (a count).
+
+    Args:
+        embeddings_sr: embeddings of the super-resolved faces, :math:`(N, D)` floats.
+        embeddings_hr: embeddings of their ground-truth faces, :math:`(N, D)`.
+        thresholds: distance thresholds, a non-empty sequence of finite numbers >= 0.
+        distance: ``"euclidean"`` (:math:`\lVert a - b \rVert_2`) or ``"squared_l2"``
+            (:math:`\lVert a - b \rVert_2^2`).
+
+    Returns:
+        Percentages in [0, 100], shape :math:`(T,)`, one per threshold, in the dtype and on
+        the device of ``embeddings_sr``.
+
+    Raises:
+        TypeError: an embedding batch is not a floating-point tensor, or ``thresholds`` is a
+            scalar or not a sequence.
+        ValueError: embeddings not 2-D, empty or of different shapes; a threshold negative
+            or not finite; an unknown ``distance``; NaN/Inf in an embedding (while value
+            checks are on).
+
+    Example:
+        >>> import torch
+        >>> hr = torch.zeros(4, 2)
+        >>> sr = torch.tensor([[0.3, 0.4], [0.0, 0.55], [0.6, 0.0], [1.0, 1.0]])
+        >>> tar(sr, hr, [0.5, 0.6]).tolist()
+        [25.0, 75.0]
+        >>> tar(sr, hr, [0.31], distance="squared_l2").tolist()  # squared: .25 .3025 .36 2
+        [50.0]
+    """
+    accepted, total = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
+    return accepted.to(embeddings_sr.dtype) * (100.0 / total)
