@@ -18,8 +18,19 @@ __all__ = [
     "LBP_SCALE_FACTOR",
     "LBP_STEP_RATIO",
     "LN2",
+    "LUMA_FROM_RGB",
+    "METRIC_CHANNELS",
     "REDUCTIONS",
+    "SSIM_K1",
+    "SSIM_K2",
+    "SSIM_PADDINGS",
+    "SSIM_SIGMA",
+    "SSIM_WINDOW_SIZE",
     "TAR_DISTANCES",
+    "VIF_EPS",
+    "VIF_MIN_SIZE",
+    "VIF_SCALES",
+    "VIF_SIGMA_N_SQ",
     "YUV_FROM_RGB",
 ]
 
@@ -58,6 +69,69 @@ LN2: float = math.log(2.0)
 REDUCTIONS: tuple[str, ...] = ("mean", "sum", "none")
 """The ``reduction`` values the torch and NumPy losses accept."""
 
+
+# ---------------------------------------------------------------------------
+# Full-image metrics: PSNR, SSIM, VIF (paper section 4.3)
+# ---------------------------------------------------------------------------
+
+METRIC_CHANNELS: tuple[int, ...] = (1, 3)
+"""Channel counts the full-image metrics accept: grayscale (1) or RGB (3).
+
+Prediction and target must have the same count (a grayscale/RGB mix is an error,
+never a silent broadcast). ``y_channel=True`` needs RGB.
+"""
+
+LUMA_FROM_RGB: np.ndarray = YUV_FROM_RGB[0].copy()
+"""BT.601 luma weights ``[0.299, 0.587, 0.114]`` (row Y of eq. 7) used by ``y_channel=True``.
+
+The same weights as piq's ``vif_p`` luminance, ``cv2.COLOR_RGB2GRAY`` and the Y of
+``tf.image.rgb_to_yuv``. No offset and no 16..235 rescaling (unlike MATLAB's
+``rgb2ycbcr``): Y stays in ``[0, data_range]``.
+"""
+LUMA_FROM_RGB.setflags(write=False)
+
+SSIM_WINDOW_SIZE: int = 11
+"""SSIM Gaussian window side, 11 (Wang et al. 2004; paper section 4.3; skimage ``win_size``
+with ``gaussian_weights=True``: ``2 * int(3.5 * sigma + 0.5) + 1 = 11``)."""
+
+SSIM_SIGMA: float = 1.5
+"""SSIM Gaussian window standard deviation in pixels (Wang et al. 2004; paper section 4.3)."""
+
+SSIM_K1: float = 0.01
+"""SSIM luminance stabiliser: ``C1 = (K1 * data_range) ** 2`` (Wang et al. 2004)."""
+
+SSIM_K2: float = 0.03
+"""SSIM contrast/structure stabiliser: ``C2 = (K2 * data_range) ** 2`` (Wang et al. 2004)."""
+
+SSIM_PADDINGS: tuple[str, ...] = ("valid", "same")
+"""SSIM border handling; ``"valid"`` (default) is skimage's and ``tf.image.ssim``'s.
+
+* ``"valid"``: the SSIM map exists only where the 11x11 window fits inside the
+  image ((H - 10) x (W - 10) values); its mean is the SSIM. Equals skimage
+  ``structural_similarity(gaussian_weights=True, sigma=1.5,
+  use_sample_covariance=False)``, ``tf.image.ssim``, piq ``ssim(downsample=False)``,
+  pytorch_msssim and kornia ``ssim(padding="valid")``.
+* ``"same"``: the image is reflect-padded by 5 pixels (``d c b | a b c d``, NumPy/torch/TF
+  ``"reflect"``) and the H x W map is averaged. Equals kornia's default
+  ``ssim(padding="same")`` and torchmetrics' ``structural_similarity_index_measure``;
+  about 1e-3..6e-3 from "valid" at 128 px, more on smaller images.
+"""
+
+VIF_SIGMA_N_SQ: float = 2.0
+"""VIF visual-noise variance, on the 0..255 pixel scale (Sheikh & Bovik 2006, MATLAB
+``vifvec``/``vifp_mscale``; piq ``vif_p`` default). Inputs are rescaled to 0..255
+first, so VIF does not depend on ``data_range``."""
+
+VIF_EPS: float = 1e-8
+"""VIF numerical floor for variances and the final ratio (piq ``vif_p``'s ``EPS``;
+MATLAB's ``vifp_mscale`` uses 1e-10 and no floor in the ratio)."""
+
+VIF_SCALES: int = 4
+"""Number of VIF scales; scale s uses a Gaussian window of side ``2 ** (4 - s) + 1``
+(17, 9, 5, 3) with sigma ``side / 5`` (MATLAB ``vifp_mscale``, piq ``vif_p``)."""
+
+VIF_MIN_SIZE: int = 41
+"""Smallest image side for four-scale VIF: the last scale's 3x3 window must fit (piq's limit)."""
 
 # --- Face detectors and face-region metrics (faceloss.detect, FR-PSNR/FR-SSIM, TAR) ---
 

@@ -11,7 +11,22 @@ functions. They are written for clarity and exactness, not speed.
 [1.0, 1e-05, 0.0]
 """
 
+from faceloss.reference._metric import MeanMetric
 from faceloss.reference.js_divergence import js_divergence
+from faceloss.reference.psnr import PSNR, psnr
+from faceloss.reference.ssim import SSIM, ssim
+from faceloss.reference.vif import VIF, vif
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "PSNR",
+    "SSIM",
+    "VIF",
+    "MeanMetric",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "psnr",
+    "rgb_to_yuv",
+    "ssim",
+    "vif",
+]

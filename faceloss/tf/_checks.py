@@ -13,6 +13,7 @@ import tensorflow as tf
 
 from faceloss import _validation as v
 from faceloss._config import value_checks_enabled
+from faceloss.spec import METRIC_CHANNELS
 
 LAYOUT = "NHWC"
 
@@ -77,6 +78,31 @@ def check_range(x: tf.Tensor, name: str, low: float, high: float) -> None:
 
 check_choice = v.check_choice
 check_axis = v.check_axis
+
+
+def check_metric_inputs(
+    prediction: object,
+    target: object,
+    data_range: float,
+    y_channel: bool,
+    min_size: int = 1,
+) -> tuple[tf.Tensor, tf.Tensor]:
+    """Check an image-metric pair: float batches with 1 or 3 channels, at least
+    ``min_size`` pixels per side, equal shapes, a valid ``y_channel`` and (value
+    checks on) every value in ``[0, data_range]``. Returns the pair as tensors."""
+    prediction = check_image(prediction, "prediction", METRIC_CHANNELS, min_size)
+    target = check_image(target, "target", METRIC_CHANNELS, min_size)
+    check_same_shape(prediction, "prediction", target, "target")
+    v.check_y_channel(
+        y_channel, static_shape(prediction)[3] if prediction.shape.rank == 4 else None
+    )
+    check_range(prediction, "prediction", 0.0, data_range)
+    check_range(target, "target", 0.0, data_range)
+    return prediction, target
+
+
+check_data_range = v.check_data_range
+check_bool = v.check_bool
 
 
 def check_embeddings(a: object, name_a: str, b: object, name_b: str) -> tuple[tf.Tensor, tf.Tensor]:
