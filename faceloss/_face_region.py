@@ -175,3 +175,73 @@ def face_boxes(
             chosen.append(best_box(finalize_boxes(found, height, width)))
     clipped = [None if b is None else b.clip(height, width) for b in chosen]
     return [b if b is not None and b.area > 0 else None for b in clipped]
+
+
+@dataclass(frozen=True)
+class CropPlan:
+    """Which images a face-region metric scores, with which box, and why the others are skipped.
+
+    Attributes:
+        evaluated: ``(image index, box)`` pairs, in batch order.
+        skipped_no_face: images without a box.
+        skipped_too_small: images whose box is smaller than ``min_size`` on a side.
+    """
+
+    evaluated: tuple[tuple[int, Box], ...]
+    skipped_no_face: int
+    skipped_too_small: int
+
+
+def crop_plan(boxes: Sequence[Box | None], min_size: int) -> CropPlan:
+    """Sort images into evaluated (box at least ``min_size`` x ``min_size``) and skipped.
+
+    Example:
+        >>> plan = crop_plan([Box(0, 0, 20, 20), None, Box(0, 0, 20, 10)], min_size=11)
+        >>> [i for i, _ in plan.evaluated], plan.skipped_no_face, plan.skipped_too_small
+        ([0], 1, 1)
+    """
+    evaluated = []
+    no_face = too_small = 0
+    for index, box in enumerate(boxes):
+        if box is None:
+            no_face += 1
+        elif box.height < min_size or box.width < min_size:
+            too_small += 1
+        else:
+            evaluated.append((index, box))
+    return CropPlan(tuple(evaluated), no_face, too_small)
+
+
+def detect_faces(
+    target: np.ndarray,
+    data_range: float = 1.0,
+    detector: FaceDetector | None = None,
+) -> list[Box | None]:
+    """The box a face-region metric would use for each image, to compute once and reuse.
+
+    Pass the result as ``boxes=`` to ``fr_psnr``/``fr_ssim`` or to the accumulators'
+    ``update`` to score several models on the same detections without detecting again.
+
+    Args:
+        target: ground-truth images as a NumPy array ``(N, H, W, 3)``: floats in
+            ``[0, data_range]`` (quantised to uint8 as the metrics do, see
+            :func:`quantise_uint8`) or uint8 (used as they are). For a torch batch pass
+            ``target.permute(0, 2, 3, 1).cpu().numpy()``.
+        data_range: the value range of float images (ignored for uint8).
+        detector: a :class:`~faceloss.detect.FaceDetector`; ``None`` for
+            :func:`~faceloss.detect.default_detector`.
+
+    Returns:
+        One entry per image: the highest-scoring box clipped to the image, or ``None``.
+
+    Example:
+        >>> from faceloss.detect import ExplicitBoxes
+        >>> detect_faces(np.zeros((2, 32, 32, 3)), detector=ExplicitBoxes((0, 0, 16, 16)))
+        [Box(top=0, left=0, bottom=16, right=16, score=1.0), Box(top=0, left=0, bottom=16, right=16, score=1.0)]
+    """
+    v.check_type("target", target, np.ndarray, "a numpy.ndarray (N, H, W, 3)")
+    v.check_image_shape("target", target.shape, "NHWC", 3)
+    if target.dtype != np.uint8:
+        v.check_floating("target", np.issubdtype(target.dtype, np.floating), target.dtype)
+        target = quantise_uint8(target, v.check_data_range(data_range))
+    return face_boxes(target, detector, None)

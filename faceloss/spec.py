@@ -149,8 +149,10 @@ faces of ``shared/data``, ``benchmarks/detectors.py``)."""
 LBP_STEP_RATIO: float = 1.0
 """Search step ratio of the LBP detector (1: exhaustive; scikit-image's example uses 1)."""
 
-LBP_MIN_SIZE: int = 32
-"""Smallest window side of the LBP detector in pixels (tuned, see ``LBP_SCALE_FACTOR``)."""
+LBP_MIN_SIZE: int = 48
+"""Smallest window side of the LBP detector in pixels (tuned for 128x128 aligned faces, whose
+faces are ~90 px wide: 48 keeps 94% detected with no detections on noise and is ~4x faster
+than 32; lower it for small faces in larger photos)."""
 
 LBP_MIN_NEIGHBOR_NUMBER: int = 1
 """Raw detections needed to keep a face in the LBP detector (tuned, see ``LBP_SCALE_FACTOR``)."""

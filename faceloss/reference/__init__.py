@@ -11,22 +11,32 @@ functions. They are written for clarity and exactness, not speed.
 [1.0, 1e-05, 0.0]
 """
 
+from faceloss._face_region import FaceRegionResult
 from faceloss.reference._metric import MeanMetric
+from faceloss.reference.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.reference.js_divergence import js_divergence
 from faceloss.reference.psnr import PSNR, psnr
 from faceloss.reference.ssim import SSIM, ssim
+from faceloss.reference.tar import TAR, tar
 from faceloss.reference.vif import VIF, vif
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "FRPSNR",
+    "FRSSIM",
     "PSNR",
     "SSIM",
+    "TAR",
     "VIF",
+    "FaceRegionResult",
     "MeanMetric",
+    "fr_psnr",
+    "fr_ssim",
     "js_divergence",
     "luminance_chrominance_loss",
     "psnr",
     "rgb_to_yuv",
     "ssim",
+    "tar",
     "vif",
 ]

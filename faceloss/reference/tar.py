@@ -78,3 +78,57 @@ def tar(
     """
     accepted, total = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
     return 100.0 * accepted / total
+
+
+class TAR:
+    """True acceptance rate over a test set (eq. 12), accumulated batch by batch.
+
+    The state is ``accepted`` (int64 count of accepted pairs per threshold, shape
+    :math:`(T,)`) and ``count`` (int64 number of pairs), so the result is exact and
+    independent of how the test set is split into batches. See :func:`tar`.
+
+    Args:
+        thresholds: distance thresholds, a non-empty sequence of finite numbers >= 0.
+        distance: ``"euclidean"`` or ``"squared_l2"``.
+
+    Example:
+        >>> import numpy as np
+        >>> metric = TAR([0.5, 0.6])
+        >>> metric.update(np.array([[0.3, 0.4], [0.0, 0.55]]), np.zeros((2, 2)))
+        >>> metric.update(np.array([[0.6, 0.0], [1.0, 1.0]]), np.zeros((2, 2)))
+        >>> metric.compute().tolist()
+        [25.0, 75.0]
+        >>> metric.state
+        {'accepted': [1, 3], 'count': 4}
+    """
+
+    def __init__(self, thresholds: Sequence[float], distance: str = "euclidean") -> None:
+        self.thresholds = check_thresholds(thresholds)
+        check_choice("distance", distance, TAR_DISTANCES)
+        self.distance = distance
+        self.reset()
+
+    def update(self, embeddings_sr: np.ndarray, embeddings_hr: np.ndarray) -> None:
+        """Add a batch of pairs, each :math:`(N, D)`."""
+        accepted, total = _accepted(embeddings_sr, embeddings_hr, self.thresholds, self.distance)
+        self.accepted = self.accepted + accepted.astype(np.int64)
+        self.count = np.int64(self.count + total)
+
+    def compute(self) -> np.ndarray:
+        """Percent accepted per threshold, float64 :math:`(T,)`; NaN before any update."""
+        if self.count == 0:
+            return np.full(len(self.thresholds), np.nan)
+        return 100.0 * self.accepted / self.count
+
+    def reset(self) -> None:
+        """Zero the counts."""
+        self.accepted = np.zeros(len(self.thresholds), dtype=np.int64)
+        self.count = np.int64(0)
+
+    @property
+    def state(self) -> dict[str, object]:
+        """The states by name, as Python numbers (``accepted`` as a list)."""
+        return {"accepted": self.accepted.tolist(), "count": int(self.count)}
+
+    def __repr__(self) -> str:
+        return f"TAR(thresholds={list(self.thresholds)}, distance={self.distance!r})"
