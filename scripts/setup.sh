@@ -18,5 +18,5 @@ echo "==> installing torch 2.13.0 (CPU)"
 "$PY" -m pip install --quiet "torch==2.13.0"
 
 echo "==> installing faceloss with the torch, tf-cpu, test and docs extras"
-"$PY" -m pip install --quiet -e ".[torch,tf-cpu,test,docs]"
+"$PY" -m pip install --quiet -e ".[torch,tf-cpu,detect,test,docs]"
 echo "==> environment ready: $VENV"

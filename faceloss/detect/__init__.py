@@ -18,6 +18,7 @@ clipped to the image, none empty, highest score first; ``[]`` when no face is fo
 16
 """
 
+from faceloss.detect._batch import detect_faces, quantise_uint8
 from faceloss.detect._box import Box, as_box, best_box, check_detector_image, finalize_boxes
 from faceloss.detect._protocol import FaceDetector
 from faceloss.detect.dlib_hog import DlibHOGDetector
@@ -49,5 +50,7 @@ __all__ = [
     "best_box",
     "check_detector_image",
     "default_detector",
+    "detect_faces",
     "finalize_boxes",
+    "quantise_uint8",
 ]

@@ -43,7 +43,7 @@ class SkimageLBPDetector:
         >>> detector = SkimageLBPDetector()
         >>> box = detector(astronaut())[0]  # equal scores: the largest box first
         >>> box.top, box.left, box.bottom, box.right, box.score
-        (70, 177, 163, 270, 1.0)
+        (67, 177, 162, 272, 1.0)
     """
 
     def __init__(

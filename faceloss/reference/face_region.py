@@ -6,15 +6,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from faceloss._face_region import (
-    CropPlan,
-    FaceRegionResult,
-    check_detector,
-    crop_plan,
-    face_boxes,
-    quantise_uint8,
-)
+from faceloss._face_region import CropPlan, FaceRegionResult, crop_plan
 from faceloss.detect import Box, FaceDetector, default_detector
+from faceloss.detect._batch import check_detector, face_boxes, quantise_uint8
 from faceloss.reference._checks import (
     check_bool,
     check_choice,
