@@ -20,13 +20,24 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from faceloss.torch import functional
+from faceloss.torch._metric import MeanMetric
 from faceloss.torch.js_divergence import js_divergence
+from faceloss.torch.psnr import PSNR, psnr
+from faceloss.torch.ssim import SSIM, ssim
+from faceloss.torch.vif import VIF, vif
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "PSNR",
+    "SSIM",
+    "VIF",
     "LuminanceChrominanceLoss",
+    "MeanMetric",
     "functional",
     "js_divergence",
     "luminance_chrominance_loss",
+    "psnr",
     "rgb_to_yuv",
+    "ssim",
+    "vif",
 ]
