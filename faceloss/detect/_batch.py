@@ -54,46 +54,49 @@ def check_boxes(boxes: object, batch: int) -> list[Box | None]:
     return [None if b is None else as_box(b, f"boxes[{i}]") for i, b in enumerate(boxes)]
 
 
-def face_boxes(
-    target_uint8: np.ndarray,
-    detector: FaceDetector | None,
-    boxes: Sequence[Box | Sequence[float] | None] | None,
+def given_boxes(
+    boxes: Sequence[Box | Sequence[float] | None], batch: int, height: int, width: int
 ) -> list[Box | None]:
-    """The face box of each image, clipped to it, or None (no face, or empty after clipping).
+    """User-given boxes (one per image), clipped to ``height`` x ``width``; empty ones -> None.
 
-    Given ``boxes`` are used as they are (the detector is not run); otherwise the detector
-    runs on each uint8 image, its boxes are clipped to the image, empty ones dropped, and
-    the highest-scoring box is kept (ties: the larger, then the first).
+    Example:
+        >>> given_boxes([(0, 0, 40, 16), None, (50, 50, 60, 60)], 3, 32, 32)
+        [Box(top=0, left=0, bottom=32, right=16, score=1.0), None, None]
+    """
+    clipped = [None if b is None else b.clip(height, width) for b in check_boxes(boxes, batch)]
+    return [b if b is not None and b.area > 0 else None for b in clipped]
+
+
+def detected_boxes(target_uint8: np.ndarray, detector: FaceDetector | None) -> list[Box | None]:
+    """Run the detector on each uint8 image ``(N, H, W, 3)`` and keep one box per image.
+
+    The detector's boxes are clipped to the image, empty ones dropped, and the
+    highest-scoring box is kept (ties: the larger, then the first); ``None`` when no face
+    remains. ``detector=None`` uses :func:`~faceloss.detect.default_detector`.
 
     Example:
         >>> from faceloss.detect import ExplicitBoxes
         >>> images = np.zeros((2, 32, 32, 3), np.uint8)
-        >>> face_boxes(images, None, [(0, 0, 40, 16), None])
-        [Box(top=0, left=0, bottom=32, right=16, score=1.0), None]
-        >>> face_boxes(images, ExplicitBoxes((4, 4, 8, 8)), None)[1].area
-        16
+        >>> detected_boxes(images, ExplicitBoxes([(4, 4, 8, 8), (0, 0, 40, 40, 0.5)]))[1]
+        Box(top=4, left=4, bottom=8, right=8, score=1.0)
     """
-    n, height, width = target_uint8.shape[:3]
-    if boxes is not None:
-        chosen = check_boxes(boxes, n)
-    else:
-        if detector is None:
-            from faceloss.detect import default_detector
+    if detector is None:
+        from faceloss.detect import default_detector
 
-            detector = default_detector()
-        check_detector(detector)
-        chosen = []
-        for image in target_uint8:
-            found = detector(image)
-            if not isinstance(found, (list, tuple)):
-                raise TypeError(
-                    f"the detector must return a list of faceloss.detect.Box, got "
-                    f"{type(found).__name__}"
-                )
-            found = [as_box(b, "detected box") for b in found]
-            chosen.append(best_box(finalize_boxes(found, height, width)))
-    clipped = [None if b is None else b.clip(height, width) for b in chosen]
-    return [b if b is not None and b.area > 0 else None for b in clipped]
+        detector = default_detector()
+    check_detector(detector)
+    height, width = target_uint8.shape[1:3]
+    chosen: list[Box | None] = []
+    for image in target_uint8:
+        found = detector(image)
+        if not isinstance(found, (list, tuple)):
+            raise TypeError(
+                f"the detector must return a list of faceloss.detect.Box, got "
+                f"{type(found).__name__}"
+            )
+        found = [as_box(b, "detected box") for b in found]
+        chosen.append(best_box(finalize_boxes(found, height, width)))
+    return chosen
 
 
 def detect_faces(
@@ -128,4 +131,4 @@ def detect_faces(
     if target.dtype != np.uint8:
         v.check_floating("target", np.issubdtype(target.dtype, np.floating), target.dtype)
         target = quantise_uint8(target, v.check_data_range(data_range))
-    return face_boxes(target, detector, None)
+    return detected_boxes(target, detector)

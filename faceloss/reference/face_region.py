@@ -8,7 +8,7 @@ import numpy as np
 
 from faceloss._face_region import CropPlan, FaceRegionResult, crop_plan
 from faceloss.detect import Box, FaceDetector, default_detector
-from faceloss.detect._batch import check_detector, face_boxes, quantise_uint8
+from faceloss.detect._batch import check_detector, detected_boxes, given_boxes, quantise_uint8
 from faceloss.reference._checks import (
     check_bool,
     check_choice,
@@ -47,7 +47,10 @@ def _face_region_values(
     check_same_shape(prediction, "prediction", target, "target")
     check_range(prediction, "prediction", 0.0, data_range)
     check_range(target, "target", 0.0, data_range)
-    found = face_boxes(quantise_uint8(target, data_range), detector, boxes)
+    if boxes is None:
+        found = detected_boxes(quantise_uint8(target, data_range), detector)
+    else:
+        found = given_boxes(boxes, *target.shape[:3])
     plan = crop_plan(found, min_size)
     values = np.full(prediction.shape[0], np.nan)
     for index, box in plan.evaluated:

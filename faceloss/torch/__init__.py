@@ -19,25 +19,35 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "wheel index first, e.g. pip install torch --index-url https://download.pytorch.org/whl/cpu)"
     ) from error
 
+from faceloss._face_region import FaceRegionResult
 from faceloss.torch import functional
 from faceloss.torch._metric import MeanMetric
+from faceloss.torch.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.psnr import PSNR, psnr
 from faceloss.torch.ssim import SSIM, ssim
+from faceloss.torch.tar import TAR, tar
 from faceloss.torch.vif import VIF, vif
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "FRPSNR",
+    "FRSSIM",
     "PSNR",
     "SSIM",
+    "TAR",
     "VIF",
+    "FaceRegionResult",
     "LuminanceChrominanceLoss",
     "MeanMetric",
+    "fr_psnr",
+    "fr_ssim",
     "functional",
     "js_divergence",
     "luminance_chrominance_loss",
     "psnr",
     "rgb_to_yuv",
     "ssim",
+    "tar",
     "vif",
 ]

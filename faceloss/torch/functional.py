@@ -6,10 +6,22 @@
 tensor(0.)
 """
 
+from faceloss.torch.face_region import fr_psnr, fr_ssim
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.psnr import psnr
 from faceloss.torch.ssim import ssim
+from faceloss.torch.tar import tar
 from faceloss.torch.vif import vif
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "psnr", "rgb_to_yuv", "ssim", "vif"]
+__all__ = [
+    "fr_psnr",
+    "fr_ssim",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "psnr",
+    "rgb_to_yuv",
+    "ssim",
+    "tar",
+    "vif",
+]

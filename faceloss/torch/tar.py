@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+from torch import nn
 
 from faceloss._face_region import check_thresholds
 from faceloss.spec import TAR_DISTANCES
@@ -77,3 +78,68 @@ def tar(
     """
     accepted, total = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
     return accepted.to(embeddings_sr.dtype) * (100.0 / total)
+
+
+class TAR(nn.Module):
+    """True acceptance rate over a test set (eq. 12), accumulated batch by batch.
+
+    The state is ``accepted`` (int64 count of accepted pairs per threshold, shape
+    :math:`(T,)`) and ``count`` (int64 number of pairs), non-persistent buffers that follow
+    the inputs' device, so the result is exact and independent of how the test set is
+    split into batches. See :func:`tar`.
+
+    Args:
+        thresholds: distance thresholds, a non-empty sequence of finite numbers >= 0.
+        distance: ``"euclidean"`` or ``"squared_l2"``.
+
+    Example:
+        >>> import torch
+        >>> metric = TAR([0.5, 0.6])
+        >>> metric.update(torch.tensor([[0.3, 0.4], [0.0, 0.55]]), torch.zeros(2, 2))
+        >>> metric.update(torch.tensor([[0.6, 0.0], [1.0, 1.0]]), torch.zeros(2, 2))
+        >>> metric.compute().tolist()
+        [25.0, 75.0]
+        >>> {name: value.tolist() for name, value in metric.state.items()}
+        {'accepted': [1, 3], 'count': 4}
+    """
+
+    def __init__(self, thresholds: Sequence[float], distance: str = "euclidean") -> None:
+        super().__init__()
+        self.thresholds = check_thresholds(thresholds)
+        check_choice("distance", distance, TAR_DISTANCES)
+        self.distance = distance
+        self.register_buffer(
+            "accepted", torch.zeros(len(self.thresholds), dtype=torch.int64), persistent=False
+        )
+        self.register_buffer("count", torch.zeros((), dtype=torch.int64), persistent=False)
+
+    def update(self, embeddings_sr: torch.Tensor, embeddings_hr: torch.Tensor) -> None:
+        """Add a batch of pairs, each :math:`(N, D)`."""
+        accepted, total = _accepted(embeddings_sr, embeddings_hr, self.thresholds, self.distance)
+        if self.accepted.device != accepted.device:
+            self.accepted = self.accepted.to(accepted.device)
+            self.count = self.count.to(accepted.device)
+        self.accepted += accepted
+        self.count += total
+
+    def forward(self, embeddings_sr: torch.Tensor, embeddings_hr: torch.Tensor) -> torch.Tensor:
+        """Add a batch and return its TAR per threshold."""
+        self.update(embeddings_sr, embeddings_hr)
+        return tar(embeddings_sr, embeddings_hr, self.thresholds, self.distance)
+
+    def compute(self) -> torch.Tensor:
+        """Percent accepted per threshold, float64 :math:`(T,)`; NaN before any update."""
+        return self.accepted.to(torch.float64) * 100.0 / self.count.to(torch.float64)
+
+    def reset(self) -> None:
+        """Zero the counts."""
+        self.accepted.zero_()
+        self.count.zero_()
+
+    @property
+    def state(self) -> dict[str, torch.Tensor]:
+        """The state tensors by name."""
+        return {"accepted": self.accepted, "count": self.count}
+
+    def extra_repr(self) -> str:
+        return f"thresholds={list(self.thresholds)}, distance={self.distance!r}"

@@ -18,7 +18,7 @@ from faceloss.detect import (
     default_detector,
     detect_faces,
 )
-from faceloss.detect._batch import face_boxes
+from faceloss.detect._batch import detected_boxes
 from tests.face_data import load_faces
 
 
@@ -115,7 +115,7 @@ def test_a_detector_returning_boxes_outside_the_image_is_clipped():
         return [Box(-50, -50, 200, 200, 0.1), Box(300, 300, 400, 400, 9.0)]
 
     # The high-scoring box is empty after clipping and dropped; the other is clipped.
-    (box,) = face_boxes(np.zeros((1, 64, 48, 3), np.uint8), wild, None)
+    (box,) = detected_boxes(np.zeros((1, 64, 48, 3), np.uint8), wild)
     assert box == Box(0, 0, 64, 48, 0.1)
 
 
@@ -123,12 +123,12 @@ def test_a_detector_returning_only_outside_boxes_finds_no_face():
     def outside(image):
         return [(100, 100, 120, 120)]
 
-    assert face_boxes(np.zeros((2, 64, 64, 3), np.uint8), outside, None) == [None, None]
+    assert detected_boxes(np.zeros((2, 64, 64, 3), np.uint8), outside) == [None, None]
 
 
 def test_raises_if_a_detector_returns_no_list():
     with pytest.raises(TypeError, match="must return a list"):
-        face_boxes(np.zeros((1, 8, 8, 3), np.uint8), lambda image: None, None)
+        detected_boxes(np.zeros((1, 8, 8, 3), np.uint8), lambda image: None)
 
 
 def test_lbp_rejects_out_of_range_parameters():
