@@ -82,6 +82,10 @@ class DlibHOGDetector:
         ]
         return finalize_boxes(boxes, image.shape[0], image.shape[1])
 
+    def get_config(self) -> dict[str, object]:
+        """The constructor arguments (``DlibHOGDetector(**config)`` rebuilds the detector)."""
+        return {"upsample": self.upsample, "adjust_threshold": self.adjust_threshold}
+
     def __repr__(self) -> str:
         return (
             f"DlibHOGDetector(upsample={self.upsample}, adjust_threshold={self.adjust_threshold:g})"

@@ -52,5 +52,9 @@ class ExplicitBoxes:
         image = check_detector_image(image)
         return finalize_boxes(self.boxes, image.shape[0], image.shape[1])
 
+    def get_config(self) -> dict[str, object]:
+        """The constructor arguments (``ExplicitBoxes(**config)`` rebuilds the detector)."""
+        return {"boxes": [[b.top, b.left, b.bottom, b.right, b.score] for b in self.boxes]}
+
     def __repr__(self) -> str:
         return f"ExplicitBoxes({list(self.boxes)!r})"

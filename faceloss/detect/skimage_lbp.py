@@ -91,6 +91,16 @@ class SkimageLBPDetector:
         boxes = [Box(d["r"], d["c"], d["r"] + d["height"], d["c"] + d["width"], 1.0) for d in found]
         return finalize_boxes(boxes, height, width)
 
+    def get_config(self) -> dict[str, object]:
+        """The constructor arguments (``SkimageLBPDetector(**config)`` rebuilds the detector)."""
+        return {
+            "scale_factor": self.scale_factor,
+            "step_ratio": self.step_ratio,
+            "min_size": self.min_size,
+            "max_size": self.max_size,
+            "min_neighbor_number": self.min_neighbor_number,
+        }
+
     def __repr__(self) -> str:
         return (
             f"SkimageLBPDetector(scale_factor={self.scale_factor:g}, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import keras
 import tensorflow as tf
 
 from faceloss._face_region import check_thresholds
@@ -80,3 +81,93 @@ def tar(
     accepted, total, dtype = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
     scale = tf.constant(100.0, dtype) / tf.cast(total, dtype)
     return tf.cast(accepted, dtype) * scale
+
+
+@keras.saving.register_keras_serializable(package="faceloss")
+class TAR(keras.metrics.Metric):
+    """True acceptance rate over a test set (eq. 12), accumulated batch by batch (Keras metric).
+
+    The state is ``accepted`` (int64 count of accepted pairs per threshold, shape
+    :math:`(T,)`) and ``count`` (int64 number of pairs), so the result is exact and
+    independent of how the test set is split into batches. See :func:`tar`. Keras calls
+    ``update_state(y_true, y_pred)`` with ``y_true`` the HR embeddings; :meth:`update`
+    (``embeddings_sr, embeddings_hr`` order), :meth:`compute` and :meth:`reset` are the
+    aliases shared with the torch and NumPy objects. Works eagerly and in ``tf.function``.
+
+    Args:
+        thresholds: distance thresholds, a non-empty sequence of finite numbers >= 0.
+        distance: ``"euclidean"`` or ``"squared_l2"``.
+        name: the metric name.
+        dtype: the dtype of the computation (Keras' default float type if ``None``).
+
+    Example:
+        >>> import keras
+        >>> import tensorflow as tf
+        >>> metric = TAR([0.5, 0.6])
+        >>> metric.update(tf.constant([[0.3, 0.4], [0.0, 0.55]]), tf.zeros((2, 2)))
+        >>> metric.update(tf.constant([[0.6, 0.0], [1.0, 1.0]]), tf.zeros((2, 2)))
+        >>> metric.compute().numpy().tolist()
+        [25.0, 75.0]
+        >>> keras.metrics.deserialize(keras.metrics.serialize(metric)).thresholds
+        (0.5, 0.6)
+    """
+
+    def __init__(
+        self,
+        thresholds: Sequence[float],
+        distance: str = "euclidean",
+        name: str = "tar",
+        dtype: str | None = None,
+    ) -> None:
+        thresholds = check_thresholds(thresholds)
+        check_choice("distance", distance, TAR_DISTANCES)
+        super().__init__(name=name, dtype=dtype)
+        self.thresholds = thresholds
+        self.distance = distance
+        self.accepted = self.add_variable(
+            shape=(len(thresholds),), initializer="zeros", dtype="int64", name="accepted"
+        )
+        self.count = self.add_variable(shape=(), initializer="zeros", dtype="int64", name="count")
+
+    def update_state(
+        self, y_true: tf.Tensor, y_pred: tf.Tensor, sample_weight: tf.Tensor | None = None
+    ) -> None:
+        """Add a batch of pairs (Keras order: ``y_true`` = HR embeddings, each :math:`(N, D)`)."""
+        if sample_weight is not None:
+            raise ValueError("TAR does not take sample_weight: every pair counts once")
+        accepted, total, _ = _accepted(y_pred, y_true, self.thresholds, self.distance)
+        self.accepted.assign_add(accepted)
+        self.count.assign_add(total)
+
+    def result(self) -> tf.Tensor:
+        """Percent accepted per threshold, float64 :math:`(T,)`; NaN before any update."""
+        return tf.cast(self.accepted, tf.float64) * 100.0 / tf.cast(self.count, tf.float64)
+
+    def reset_state(self) -> None:
+        """Zero the counts."""
+        self.accepted.assign(tf.zeros_like(self.accepted))
+        self.count.assign(tf.zeros_like(self.count))
+
+    def update(self, embeddings_sr: tf.Tensor, embeddings_hr: tf.Tensor) -> None:
+        """Add a batch in faceloss' ``(embeddings_sr, embeddings_hr)`` order."""
+        self.update_state(embeddings_hr, embeddings_sr)
+
+    def compute(self) -> tf.Tensor:
+        """Alias of ``result``."""
+        return self.result()
+
+    def reset(self) -> None:
+        """Alias of ``reset_state``."""
+        self.reset_state()
+
+    @property
+    def state(self) -> dict[str, tf.Variable]:
+        """The state variables by name."""
+        return {"accepted": self.accepted, "count": self.count}
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "thresholds": list(self.thresholds),
+            "distance": self.distance,
+        }
