@@ -32,12 +32,23 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss.tf._metric import MeanMetric
 from faceloss.tf.js_divergence import js_divergence
+from faceloss.tf.psnr import PSNR, psnr
+from faceloss.tf.ssim import SSIM, ssim
+from faceloss.tf.vif import VIF, vif
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "PSNR",
+    "SSIM",
+    "VIF",
     "LuminanceChrominanceLoss",
+    "MeanMetric",
     "js_divergence",
     "luminance_chrominance_loss",
+    "psnr",
     "rgb_to_yuv",
+    "ssim",
+    "vif",
 ]
