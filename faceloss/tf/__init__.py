@@ -32,23 +32,33 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss._face_region import FaceRegionResult
 from faceloss.tf._metric import MeanMetric
+from faceloss.tf.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.psnr import PSNR, psnr
 from faceloss.tf.ssim import SSIM, ssim
+from faceloss.tf.tar import TAR, tar
 from faceloss.tf.vif import VIF, vif
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "FRPSNR",
+    "FRSSIM",
     "PSNR",
     "SSIM",
+    "TAR",
     "VIF",
+    "FaceRegionResult",
     "LuminanceChrominanceLoss",
     "MeanMetric",
+    "fr_psnr",
+    "fr_ssim",
     "js_divergence",
     "luminance_chrominance_loss",
     "psnr",
     "rgb_to_yuv",
     "ssim",
+    "tar",
     "vif",
 ]

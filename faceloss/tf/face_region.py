@@ -269,7 +269,8 @@ class _FaceRegionMetric(MeanMetric):
             )
         _require_eager(type(self).__name__)
         values, plan = self._values(y_pred, y_true, boxes)
-        self._accumulate(tf.gather(values, [index for index, _ in plan.evaluated]))
+        evaluated = tf.constant([index for index, _ in plan.evaluated], dtype=tf.int64)
+        self._accumulate(tf.gather(values, evaluated))
         self.skipped_no_face.assign_add(plan.skipped_no_face)
         self.skipped_too_small.assign_add(plan.skipped_too_small)
 
