@@ -214,3 +214,22 @@ def test_detect_faces_gives_the_same_boxes_for_uint8_and_float_images(shared_dat
     assert detect_faces(faces.astype(np.float64), 255.0, detector) == detect_faces(
         faces, detector=detector
     )
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=IDS)
+def test_built_in_detectors_round_trip_through_their_config(detector):
+    from faceloss.detect._config import detector_from_config, detector_to_config
+
+    rebuilt = detector_from_config(detector_to_config(detector))
+    assert type(rebuilt) is type(detector) and repr(rebuilt) == repr(detector)
+    face = np.zeros((64, 64, 3), np.uint8)
+    assert rebuilt(face) == detector(face)
+
+
+def test_detector_config_refuses_unknown_classes():
+    from faceloss.detect._config import detector_from_config, detector_to_config
+
+    with pytest.raises(TypeError, match="only faceloss' own detectors"):
+        detector_to_config(lambda image: [])
+    with pytest.raises(ValueError, match="unknown detector class"):
+        detector_from_config({"class_name": "os.system", "config": {}})
