@@ -151,8 +151,9 @@ LBP_STEP_RATIO: float = 1.0
 
 LBP_MIN_SIZE: int = 48
 """Smallest window side of the LBP detector in pixels (tuned for 128x128 aligned faces, whose
-faces are ~90 px wide: 48 keeps 94% detected with no detections on noise and is ~4x faster
-than 32; lower it for small faces in larger photos)."""
+faces are ~90 px wide: 48 finds a face in 95.4% of the 1,000 CelebA and 90% of the 50 Helen
+faces with no detections on noise or flat images, ~3.5x faster than 32 (97.6% / 94%);
+lower it for small faces in larger photos)."""
 
 LBP_MIN_NEIGHBOR_NUMBER: int = 1
 """Raw detections needed to keep a face in the LBP detector (tuned, see ``LBP_SCALE_FACTOR``)."""

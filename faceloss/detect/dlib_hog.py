@@ -36,8 +36,8 @@ class DlibHOGDetector:
     SVM margins (``detector.run``); boxes partly outside the image are clipped.
 
     On the 1,000 aligned 128x128 CelebA test faces of ``shared/data`` the default
-    ``upsample=1`` finds a face in 94.5% of images (the paper kept 18,807 of 19,962 =
-    94.2% of CelebA's test set), ``upsample=0`` in 96.5% (see ``benchmarks/README.md``).
+    ``upsample=1`` finds a face in 93.6% of images (the paper kept 18,807 of 19,962 =
+    94.2% of CelebA's test set), ``upsample=0`` in 94.9% (see ``benchmarks/README.md``).
 
     Args:
         upsample: how many times dlib doubles the image before detecting (finds smaller
