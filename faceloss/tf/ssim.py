@@ -22,16 +22,19 @@ def ssim_map(prediction: tf.Tensor, target: tf.Tensor, padding: str) -> tf.Tenso
         paddings = ((0, 0), (pad, pad), (pad, pad), (0, 0))
         prediction = tf.pad(prediction, paddings, mode="REFLECT")
         target = tf.pad(target, paddings, mode="REFLECT")
+    # Centring each channel on its mean (a constant: the statistics do not depend on
+    # it) keeps the float32 cancellation in E[x^2] - E[x]^2 small.
+    mean_x = tf.stop_gradient(tf.reduce_mean(prediction, axis=(1, 2), keepdims=True))
+    mean_y = tf.stop_gradient(tf.reduce_mean(target, axis=(1, 2), keepdims=True))
+    x, y = prediction - mean_x, target - mean_y
     # One depthwise convolution filters the five moment maps of every channel at once.
-    moments = tf.concat(
-        [prediction, target, prediction * prediction, target * target, prediction * target],
-        axis=-1,
-    )
+    moments = tf.concat([x, y, x * x, y * y, x * y], axis=-1)
     mu_x, mu_y, xx, yy, xy = tf.split(filter_valid(moments, _WINDOW), 5, axis=-1)
-    mu_xx, mu_yy, mu_xy = mu_x * mu_x, mu_y * mu_y, mu_x * mu_y
+    var_x, var_y, cov_xy = xx - mu_x * mu_x, yy - mu_y * mu_y, xy - mu_x * mu_y
+    mu_x, mu_y = mu_x + mean_x, mu_y + mean_y
     c1, c2 = SSIM_K1**2, SSIM_K2**2
-    numerator = (2 * mu_xy + c1) * (2 * (xy - mu_xy) + c2)
-    denominator = (mu_xx + mu_yy + c1) * (xx - mu_xx + yy - mu_yy + c2)
+    numerator = (2 * mu_x * mu_y + c1) * (2 * cov_xy + c2)
+    denominator = (mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2)
     return numerator / denominator
 
 

@@ -26,16 +26,19 @@ def ssim_map(prediction: torch.Tensor, target: torch.Tensor, padding: str) -> to
         pad = (SSIM_WINDOW_SIZE // 2,) * 4
         prediction = F.pad(prediction, pad, mode="reflect")
         target = F.pad(target, pad, mode="reflect")
+    # Centring each channel on its mean (a constant: the statistics do not depend on
+    # it) keeps the float32 cancellation in E[x^2] - E[x]^2 small.
+    mean_x = prediction.mean(dim=(2, 3), keepdim=True).detach()
+    mean_y = target.mean(dim=(2, 3), keepdim=True).detach()
+    x, y = prediction - mean_x, target - mean_y
     # One grouped convolution filters the five moment maps of every channel at once.
-    moments = torch.cat(
-        [prediction, target, prediction * prediction, target * target, prediction * target],
-        dim=1,
-    )
+    moments = torch.cat([x, y, x * x, y * y, x * y], dim=1)
     mu_x, mu_y, xx, yy, xy = filter_valid(moments, window_like(_WINDOW, moments)).chunk(5, dim=1)
-    mu_xx, mu_yy, mu_xy = mu_x * mu_x, mu_y * mu_y, mu_x * mu_y
+    var_x, var_y, cov_xy = xx - mu_x * mu_x, yy - mu_y * mu_y, xy - mu_x * mu_y
+    mu_x, mu_y = mu_x + mean_x, mu_y + mean_y
     c1, c2 = SSIM_K1**2, SSIM_K2**2
-    numerator = (2 * mu_xy + c1) * (2 * (xy - mu_xy) + c2)
-    denominator = (mu_xx + mu_yy + c1) * (xx - mu_xx + yy - mu_yy + c2)
+    numerator = (2 * mu_x * mu_y + c1) * (2 * cov_xy + c2)
+    denominator = (mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2)
     return numerator / denominator
 
 

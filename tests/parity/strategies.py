@@ -124,6 +124,24 @@ def logit_pairs(
 
 
 @st.composite
+def metric_pairs(
+    draw: st.DrawFn,
+    min_side: int = 11,
+    max_side: int = 24,
+    max_batch: int = 2,
+    data_ranges: tuple[float, ...] = (1.0, 255.0),
+) -> tuple[np.ndarray, np.ndarray, float, bool]:
+    """(prediction, target, data_range, y_channel) for the full-image metrics: 1 or 3
+    channels, sides of at least ``min_side`` (11 for SSIM's window, 41 for VIF), values
+    in [0, data_range]; ``y_channel`` is drawn for RGB only."""
+    prediction, target = draw(
+        image_pairs(channels=(1, 3), min_side=min_side, max_side=max_side, max_batch=max_batch)
+    )
+    data_range = draw(st.sampled_from(data_ranges))
+    y_channel = prediction.shape[3] == 3 and draw(st.booleans())
+    return prediction * data_range, target * data_range, data_range, y_channel
+
+
 def face_boxes_for(
     draw: st.DrawFn, batch: int, height: int, width: int
 ) -> list[tuple[int, int, int, int] | None]:
