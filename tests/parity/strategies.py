@@ -142,6 +142,7 @@ def metric_pairs(
     return prediction * data_range, target * data_range, data_range, y_channel
 
 
+@st.composite
 def face_boxes_for(
     draw: st.DrawFn, batch: int, height: int, width: int
 ) -> list[tuple[int, int, int, int] | None]:
