@@ -121,17 +121,19 @@ def run(detector: Callable, images: np.ndarray, repeats: int) -> tuple[list[Box 
     return chosen, 1000 * statistics.median(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
     parser.add_argument("--quick", action="store_true", help="100 CelebA images, one pass")
     parser.add_argument("--repeats", type=int, default=3, help="timed passes (median)")
-    args = parser.parse_args()
+    parser.add_argument("--limit", type=int, default=None, help="at most this many images per set")
+    args = parser.parse_args(argv)
     limit, repeats = (100, 1) if args.quick else (None, args.repeats)
+    limit = args.limit if args.limit is not None else limit
 
     sets = {
         "CelebA (FSRNet 1000)": load(args.data / "celeba_fsrnet1000" / "HR", limit),
-        "Helen (FSRNet 50)": load(args.data / "helen_fsrnet50" / "HR", None),
+        "Helen (FSRNet 50)": load(args.data / "helen_fsrnet50" / "HR", args.limit),
     }
     candidates: list[tuple[str, Callable]] = [
         (DLIB_DEFAULT, DlibHOGDetector(upsample=1)),
