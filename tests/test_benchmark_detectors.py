@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 
+@pytest.mark.slow
 def test_detectors_benchmark_prints_the_table(capsys, shared_data) -> None:
     pytest.importorskip("dlib", reason="needs the dlib-bin extra")
     spec = importlib.util.spec_from_file_location(
