@@ -233,3 +233,14 @@ def test_detector_config_refuses_unknown_classes():
         detector_to_config(lambda image: [])
     with pytest.raises(ValueError, match="unknown detector class"):
         detector_from_config({"class_name": "os.system", "config": {}})
+
+
+def test_importing_faceloss_detect_imports_no_backend_and_no_dlib():
+    import subprocess
+
+    code = (
+        "import sys, faceloss.detect, faceloss.reference; "
+        "print(sorted(m for m in ('torch', 'tensorflow', 'dlib', 'keras') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
