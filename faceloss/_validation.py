@@ -234,3 +234,39 @@ def check_same_dtype(name_a: str, dtype_a: object, name_b: str, dtype_b: object)
     """Raise TypeError unless two inputs have the same dtype (no silent casts)."""
     if dtype_a != dtype_b:
         raise TypeError(f"{name_b} must have the dtype of {name_a} ({dtype_a}), got {dtype_b}")
+
+
+def check_data_range(data_range: object) -> float:
+    """Return ``data_range`` as a float; it must be a finite number > 0 (the images' maximum)."""
+    if isinstance(data_range, bool) or not isinstance(data_range, (int, float)):
+        try:  # NumPy scalars and 0-d arrays
+            import numpy as np
+
+            if isinstance(data_range, np.ndarray) and data_range.ndim == 0:
+                data_range = data_range.item()
+            elif isinstance(data_range, np.generic):
+                data_range = data_range.item()
+        except ImportError:  # pragma: no cover - numpy is a dependency
+            pass
+    if isinstance(data_range, bool) or not isinstance(data_range, (int, float)):
+        raise TypeError(
+            f"data_range must be a positive number (the images' maximum value, e.g. 1.0 or "
+            f"255), got {type(data_range).__name__}"
+        )
+    value = float(data_range)
+    if not (value > 0 and value < float("inf")):
+        raise ValueError(
+            f"data_range must be a finite number > 0 (the images' maximum value, e.g. 1.0 or "
+            f"255), got {data_range!r}"
+        )
+    return value
+
+
+def check_y_channel(y_channel: object, channels: int | None) -> None:
+    """Raise unless ``y_channel`` is a bool, and ``True`` only for RGB (3-channel) images."""
+    check_bool("y_channel", y_channel)
+    if y_channel and channels is not None and channels != 3:
+        raise ValueError(
+            f"y_channel=True takes the BT.601 luma of RGB images and needs 3 channels, got "
+            f"{channels}; grayscale images are used as they are with y_channel=False"
+        )

@@ -10,7 +10,29 @@ import math
 
 import numpy as np
 
-__all__ = ["LN2", "REDUCTIONS", "YUV_FROM_RGB"]
+__all__ = [
+    "DLIB_HOG_ADJUST_THRESHOLD",
+    "DLIB_HOG_UPSAMPLE",
+    "LBP_MIN_NEIGHBOR_NUMBER",
+    "LBP_MIN_SIZE",
+    "LBP_SCALE_FACTOR",
+    "LBP_STEP_RATIO",
+    "LN2",
+    "LUMA_FROM_RGB",
+    "METRIC_CHANNELS",
+    "REDUCTIONS",
+    "SSIM_K1",
+    "SSIM_K2",
+    "SSIM_PADDINGS",
+    "SSIM_SIGMA",
+    "SSIM_WINDOW_SIZE",
+    "TAR_DISTANCES",
+    "VIF_EPS",
+    "VIF_MIN_SIZE",
+    "VIF_SCALES",
+    "VIF_SIGMA_N_SQ",
+    "YUV_FROM_RGB",
+]
 
 YUV_FROM_RGB: np.ndarray = np.array(
     [
@@ -237,3 +259,95 @@ softmax of the 128 bins and the loss stops ranking identities. 0.5 keeps the
 separation at its plateau with mean loss values 1.4e-3 (same face, degraded) and
 2.7e-3 (different people), 4x those at T=1 (3.5e-4 and 6.7e-4).
 """
+# ---------------------------------------------------------------------------
+# Full-image metrics: PSNR, SSIM, VIF (paper section 4.3)
+# ---------------------------------------------------------------------------
+
+METRIC_CHANNELS: tuple[int, ...] = (1, 3)
+"""Channel counts the full-image metrics accept: grayscale (1) or RGB (3).
+
+Prediction and target must have the same count (a grayscale/RGB mix is an error,
+never a silent broadcast). ``y_channel=True`` needs RGB.
+"""
+
+LUMA_FROM_RGB: np.ndarray = YUV_FROM_RGB[0].copy()
+"""BT.601 luma weights ``[0.299, 0.587, 0.114]`` (row Y of eq. 7) used by ``y_channel=True``.
+
+The same weights as piq's ``vif_p`` luminance, ``cv2.COLOR_RGB2GRAY`` and the Y of
+``tf.image.rgb_to_yuv``. No offset and no 16..235 rescaling (unlike MATLAB's
+``rgb2ycbcr``): Y stays in ``[0, data_range]``.
+"""
+LUMA_FROM_RGB.setflags(write=False)
+
+SSIM_WINDOW_SIZE: int = 11
+"""SSIM Gaussian window side, 11 (Wang et al. 2004; paper section 4.3; skimage ``win_size``
+with ``gaussian_weights=True``: ``2 * int(3.5 * sigma + 0.5) + 1 = 11``)."""
+
+SSIM_SIGMA: float = 1.5
+"""SSIM Gaussian window standard deviation in pixels (Wang et al. 2004; paper section 4.3)."""
+
+SSIM_K1: float = 0.01
+"""SSIM luminance stabiliser: ``C1 = (K1 * data_range) ** 2`` (Wang et al. 2004)."""
+
+SSIM_K2: float = 0.03
+"""SSIM contrast/structure stabiliser: ``C2 = (K2 * data_range) ** 2`` (Wang et al. 2004)."""
+
+SSIM_PADDINGS: tuple[str, ...] = ("valid", "same")
+"""SSIM border handling; ``"valid"`` (default) is skimage's and ``tf.image.ssim``'s.
+
+* ``"valid"``: the SSIM map exists only where the 11x11 window fits inside the
+  image ((H - 10) x (W - 10) values); its mean is the SSIM. Equals skimage
+  ``structural_similarity(gaussian_weights=True, sigma=1.5,
+  use_sample_covariance=False)``, ``tf.image.ssim``, piq ``ssim(downsample=False)``,
+  pytorch_msssim and kornia ``ssim(padding="valid")``.
+* ``"same"``: the image is reflect-padded by 5 pixels (``d c b | a b c d``, NumPy/torch/TF
+  ``"reflect"``) and the H x W map is averaged. Equals kornia's default
+  ``ssim(padding="same")`` and torchmetrics' ``structural_similarity_index_measure``;
+  about 1e-3..6e-3 from "valid" at 128 px, more on smaller images.
+"""
+
+VIF_SIGMA_N_SQ: float = 2.0
+"""VIF visual-noise variance, on the 0..255 pixel scale (Sheikh & Bovik 2006, MATLAB
+``vifvec``/``vifp_mscale``; piq ``vif_p`` default). Inputs are rescaled to 0..255
+first, so VIF does not depend on ``data_range``."""
+
+VIF_EPS: float = 1e-8
+"""VIF numerical floor for variances and the final ratio (piq ``vif_p``'s ``EPS``;
+MATLAB's ``vifp_mscale`` uses 1e-10 and no floor in the ratio)."""
+
+VIF_SCALES: int = 4
+"""Number of VIF scales; scale s uses a Gaussian window of side ``2 ** (4 - s) + 1``
+(17, 9, 5, 3) with sigma ``side / 5`` (MATLAB ``vifp_mscale``, piq ``vif_p``)."""
+
+VIF_MIN_SIZE: int = 41
+"""Smallest image side for four-scale VIF: the last scale's 3x3 window must fit (piq's limit)."""
+
+# --- Face detectors and face-region metrics (faceloss.detect, FR-PSNR/FR-SSIM, TAR) ---
+
+DLIB_HOG_UPSAMPLE: int = 1
+"""Upsampling steps of :class:`faceloss.detect.DlibHOGDetector`: ``face_recognition``'s
+default (``face_locations(..., number_of_times_to_upsample=1)``), the paper's detector [22]."""
+
+DLIB_HOG_ADJUST_THRESHOLD: float = 0.0
+"""dlib's ``adjust_threshold`` for the HOG detector: 0, dlib's and ``face_recognition``'s."""
+
+LBP_SCALE_FACTOR: float = 1.1
+"""Window growth per scale of :class:`faceloss.detect.SkimageLBPDetector` (tuned on the aligned
+faces of ``shared/data``, ``benchmarks/detectors.py``)."""
+
+LBP_STEP_RATIO: float = 1.0
+"""Search step ratio of the LBP detector (1: exhaustive; scikit-image's example uses 1)."""
+
+LBP_MIN_SIZE: int = 48
+"""Smallest window side of the LBP detector in pixels (tuned for 128x128 aligned faces, whose
+faces are ~90 px wide: 48 finds a face in 95.4% of the 1,000 CelebA and 90% of the 50 Helen
+faces with no detections on noise or flat images, ~3.5x faster than 32 (97.6% / 94%);
+lower it for small faces in larger photos)."""
+
+LBP_MIN_NEIGHBOR_NUMBER: int = 1
+"""Raw detections needed to keep a face in the LBP detector (tuned, see ``LBP_SCALE_FACTOR``)."""
+
+TAR_DISTANCES: tuple[str, ...] = ("euclidean", "squared_l2")
+"""Distances of the TAR metric (eq. 12): Euclidean for the face recognition algorithm
+(``face_recognition``, thresholds 0.5/0.6 in Table 7), squared L2 for the network
+(FaceNet, thresholds 0.02/0.04)."""

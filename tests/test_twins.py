@@ -8,6 +8,7 @@ same parameters (up to torch's ``dim`` for ``axis`` and documented layout-only o
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import re
@@ -28,8 +29,8 @@ def _public(module_name):
             yield name, obj
 
 
-def _documented_args(doc: str) -> list[str]:
-    match = re.search(r"\n\s*Args:\n(.*?)(\n\s*\n\s*[A-Z][A-Za-z ]*:\n|\Z)", doc, re.S)
+def _documented_args(doc: str, section: str = "Args") -> list[str]:
+    match = re.search(rf"\n\s*{section}:\n(.*?)(\n\s*\n\s*[A-Z][A-Za-z ]*:\n|\Z)", doc, re.S)
     if not match:
         return []
     lines = match.group(1).splitlines()
@@ -64,7 +65,9 @@ def test_public_object_has_docstring_with_example(module, name, obj):
     ("module", "name", "obj"), ALL_PUBLIC, ids=lambda x: getattr(x, "__name__", str(x))
 )
 def test_documented_arguments_equal_the_signature(module, name, obj):
-    documented = _documented_args(inspect.getdoc(obj) or "")
+    # Dataclasses document their fields under "Attributes:".
+    section = "Attributes" if dataclasses.is_dataclass(obj) else "Args"
+    documented = _documented_args(inspect.getdoc(obj) or "", section)
     params = [p for p in _parameters(obj) if p not in {"args", "kwargs"}]
     assert documented == params, f"{module}.{name}: Args {documented} vs signature {params}"
 

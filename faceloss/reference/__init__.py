@@ -11,19 +11,40 @@ functions. They are written for clarity and exactness, not speed.
 [1.0, 1e-05, 0.0]
 """
 
+from faceloss._face_region import FaceRegionResult
+from faceloss.reference._metric import MeanMetric
 from faceloss.reference.edge_block import avg_pool_same, edge_block
 from faceloss.reference.edge_loss import edge_loss
+from faceloss.reference.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.reference.js_divergence import js_divergence
 from faceloss.reference.js_identity import crop_resize, js_identity_loss
+from faceloss.reference.psnr import PSNR, psnr
+from faceloss.reference.ssim import SSIM, ssim
+from faceloss.reference.tar import TAR, tar
+from faceloss.reference.vif import VIF, vif
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "FRPSNR",
+    "FRSSIM",
+    "PSNR",
+    "SSIM",
+    "TAR",
+    "VIF",
+    "FaceRegionResult",
+    "MeanMetric",
     "avg_pool_same",
     "crop_resize",
     "edge_block",
     "edge_loss",
+    "fr_psnr",
+    "fr_ssim",
     "js_divergence",
     "js_identity_loss",
     "luminance_chrominance_loss",
+    "psnr",
     "rgb_to_yuv",
+    "ssim",
+    "tar",
+    "vif",
 ]

@@ -8,6 +8,7 @@ import numpy as np
 
 from faceloss import _validation as v
 from faceloss._config import value_checks_enabled
+from faceloss.spec import METRIC_CHANNELS
 
 LAYOUT = "NHWC"
 
@@ -76,3 +77,37 @@ def check_shape(
 def check_sequence(x: object, name: str) -> tuple:
     """A non-empty list/tuple (one array per scale) as a tuple; a single array is refused."""
     return v.check_sequence(name, x, is_tensor=isinstance(x, np.ndarray))
+
+
+def check_metric_inputs(
+    prediction: object,
+    target: object,
+    data_range: float,
+    y_channel: bool,
+    min_size: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check an image-metric pair: float batches with 1 or 3 channels, at least
+    ``min_size`` pixels per side, equal shapes, a valid ``y_channel`` and (value
+    checks on) every value in ``[0, data_range]``. Returns the pair as tensors."""
+    prediction = check_image(prediction, "prediction", METRIC_CHANNELS, min_size)
+    target = check_image(target, "target", METRIC_CHANNELS, min_size)
+    check_same_shape(prediction, "prediction", target, "target")
+    v.check_y_channel(y_channel, prediction.shape[3])
+    check_range(prediction, "prediction", 0.0, data_range)
+    check_range(target, "target", 0.0, data_range)
+    return prediction, target
+
+
+check_data_range = v.check_data_range
+
+
+def check_embeddings(
+    a: object, name_a: str, b: object, name_b: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check two ``(N, D)`` float embedding batches of the same shape; returns them as arrays."""
+    from faceloss._face_region import check_embedding_shapes
+
+    a = as_float_array(a, name_a)
+    b = as_float_array(b, name_b)
+    check_embedding_shapes(name_a, a.shape, name_b, b.shape)
+    return a, b

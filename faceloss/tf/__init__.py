@@ -32,28 +32,49 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss._face_region import FaceRegionResult
+from faceloss.tf._metric import MeanMetric
 from faceloss.tf.dlib_face_resnet import DlibFaceResNet
 from faceloss.tf.edge_block import EdgeBlock, avg_pool_same, edge_block
 from faceloss.tf.edge_loss import EdgeLoss, edge_loss
+from faceloss.tf.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.tf.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
+from faceloss.tf.psnr import PSNR, psnr
+from faceloss.tf.ssim import SSIM, ssim
+from faceloss.tf.tar import TAR, tar
+from faceloss.tf.vif import VIF, vif
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "FRPSNR",
+    "FRSSIM",
+    "PSNR",
+    "SSIM",
+    "TAR",
+    "VIF",
     "DlibFaceResNet",
     "EdgeBlock",
     "EdgeLoss",
+    "FaceRegionResult",
     "InceptionResnetV1",
     "JSIdentityLoss",
     "LuminanceChrominanceLoss",
+    "MeanMetric",
     "avg_pool_same",
     "crop_resize",
     "edge_block",
     "edge_loss",
     "fixed_image_standardization",
+    "fr_psnr",
+    "fr_ssim",
     "js_divergence",
     "js_identity_loss",
     "luminance_chrominance_loss",
+    "psnr",
     "rgb_to_yuv",
+    "ssim",
+    "tar",
+    "vif",
 ]

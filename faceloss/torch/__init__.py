@@ -19,30 +19,51 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "wheel index first, e.g. pip install torch --index-url https://download.pytorch.org/whl/cpu)"
     ) from error
 
+from faceloss._face_region import FaceRegionResult
 from faceloss.torch import functional
+from faceloss.torch._metric import MeanMetric
 from faceloss.torch.dlib_face_resnet import DlibFaceResNet
 from faceloss.torch.edge_block import EdgeBlock, avg_pool_same, edge_block
 from faceloss.torch.edge_loss import EdgeLoss, edge_loss
+from faceloss.torch.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.torch.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.js_identity import JSIdentityLoss, crop_resize, js_identity_loss
+from faceloss.torch.psnr import PSNR, psnr
+from faceloss.torch.ssim import SSIM, ssim
+from faceloss.torch.tar import TAR, tar
+from faceloss.torch.vif import VIF, vif
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "FRPSNR",
+    "FRSSIM",
+    "PSNR",
+    "SSIM",
+    "TAR",
+    "VIF",
     "DlibFaceResNet",
     "EdgeBlock",
     "EdgeLoss",
+    "FaceRegionResult",
     "InceptionResnetV1",
     "JSIdentityLoss",
     "LuminanceChrominanceLoss",
+    "MeanMetric",
     "avg_pool_same",
     "crop_resize",
     "edge_block",
     "edge_loss",
     "fixed_image_standardization",
+    "fr_psnr",
+    "fr_ssim",
     "functional",
     "js_divergence",
     "js_identity_loss",
     "luminance_chrominance_loss",
+    "psnr",
     "rgb_to_yuv",
+    "ssim",
+    "tar",
+    "vif",
 ]

@@ -13,6 +13,7 @@ import torch
 
 from faceloss import _validation as v
 from faceloss._config import value_checks_enabled
+from faceloss.spec import METRIC_CHANNELS
 
 LAYOUT = "NCHW"
 
@@ -87,3 +88,37 @@ def check_shape(
 def check_sequence(x: object, name: str) -> tuple:
     """A non-empty list/tuple (one tensor per scale) as a tuple; a single tensor is refused."""
     return v.check_sequence(name, x, is_tensor=isinstance(x, torch.Tensor))
+
+
+def check_metric_inputs(
+    prediction: object,
+    target: object,
+    data_range: float,
+    y_channel: bool,
+    min_size: int = 1,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check an image-metric pair: float batches with 1 or 3 channels, at least
+    ``min_size`` pixels per side, equal shapes, a valid ``y_channel`` and (value
+    checks on) every value in ``[0, data_range]``. Returns the pair as tensors."""
+    prediction = check_image(prediction, "prediction", METRIC_CHANNELS, min_size)
+    target = check_image(target, "target", METRIC_CHANNELS, min_size)
+    check_same_shape(prediction, "prediction", target, "target")
+    v.check_y_channel(y_channel, prediction.shape[1])
+    check_range(prediction, "prediction", 0.0, data_range)
+    check_range(target, "target", 0.0, data_range)
+    return prediction, target
+
+
+check_data_range = v.check_data_range
+
+
+def check_embeddings(
+    a: object, name_a: str, b: object, name_b: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Check two ``(N, D)`` floating-point embedding batches of the same shape."""
+    from faceloss._face_region import check_embedding_shapes
+
+    a = check_tensor(a, name_a)
+    b = check_tensor(b, name_b)
+    check_embedding_shapes(name_a, tuple(a.shape), name_b, tuple(b.shape))
+    return a, b

@@ -8,9 +8,14 @@ tensor(0.)
 
 from faceloss.torch.edge_block import avg_pool_same, edge_block
 from faceloss.torch.edge_loss import edge_loss
+from faceloss.torch.face_region import fr_psnr, fr_ssim
 from faceloss.torch.inception_resnet_v1 import fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.js_identity import crop_resize, js_identity_loss
+from faceloss.torch.psnr import psnr
+from faceloss.torch.ssim import ssim
+from faceloss.torch.tar import tar
+from faceloss.torch.vif import vif
 from faceloss.torch.yuv import luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
@@ -19,8 +24,14 @@ __all__ = [
     "edge_block",
     "edge_loss",
     "fixed_image_standardization",
+    "fr_psnr",
+    "fr_ssim",
     "js_divergence",
     "js_identity_loss",
     "luminance_chrominance_loss",
+    "psnr",
     "rgb_to_yuv",
+    "ssim",
+    "tar",
+    "vif",
 ]

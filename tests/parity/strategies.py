@@ -182,3 +182,59 @@ def edge_scale_lists(
         else:
             edges.append(rng.standard_normal((n, h, w, 1)))
     return edges, targets
+
+
+@st.composite
+def metric_pairs(
+    draw: st.DrawFn,
+    min_side: int = 11,
+    max_side: int = 24,
+    max_batch: int = 2,
+    data_ranges: tuple[float, ...] = (1.0, 255.0),
+) -> tuple[np.ndarray, np.ndarray, float, bool]:
+    """(prediction, target, data_range, y_channel) for the full-image metrics: 1 or 3
+    channels, sides of at least ``min_side`` (11 for SSIM's window, 41 for VIF), values
+    in [0, data_range]; ``y_channel`` is drawn for RGB only."""
+    prediction, target = draw(
+        image_pairs(channels=(1, 3), min_side=min_side, max_side=max_side, max_batch=max_batch)
+    )
+    data_range = draw(st.sampled_from(data_ranges))
+    y_channel = prediction.shape[3] == 3 and draw(st.booleans())
+    return prediction * data_range, target * data_range, data_range, y_channel
+
+
+@st.composite
+def face_boxes_for(
+    draw: st.DrawFn, batch: int, height: int, width: int
+) -> list[tuple[int, int, int, int] | None]:
+    """One box per image for the face-region metrics: ``None`` (no face), boxes inside the
+    image, boxes crossing or entirely outside its borders, and empty boxes."""
+    boxes: list[tuple[int, int, int, int] | None] = []
+    for _ in range(batch):
+        if draw(st.integers(0, 6)) == 0:
+            boxes.append(None)
+            continue
+        top = draw(st.integers(-4, height + 2))
+        left = draw(st.integers(-4, width + 2))
+        bottom = top + draw(st.integers(-1, height + 4))
+        right = left + draw(st.integers(-1, width + 4))
+        boxes.append((top, left, bottom, right))
+    return boxes
+
+
+@st.composite
+def embedding_pairs(
+    draw: st.DrawFn, max_rows: int = 12, max_dim: int = 130
+) -> tuple[np.ndarray, np.ndarray]:
+    """(embeddings_sr, embeddings_hr), each (N, D): random, equal rows, tiny or huge scales."""
+    n = draw(st.integers(1, max_rows))
+    d = draw(st.integers(1, max_dim))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    scale = draw(st.sampled_from((1e-3, 0.1, 1.0, 30.0)))
+    hr = scale * rng.standard_normal((n, d))
+    mode = draw(st.sampled_from(("random", "near", "equal")))
+    if mode == "equal":
+        return hr.copy(), hr
+    if mode == "near":
+        return hr + 0.1 * scale * rng.standard_normal((n, d)), hr
+    return scale * rng.standard_normal((n, d)), hr

@@ -1,0 +1,168 @@
+"""Pixel-domain visual information fidelity (VIF-p), one value per image (paper section 4.3)."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import tensorflow as tf
+
+from faceloss.reference.ssim import gaussian_window
+from faceloss.spec import VIF_EPS, VIF_MIN_SIZE, VIF_SCALES, VIF_SIGMA_N_SQ
+from faceloss.tf._checks import check_bool, check_data_range, check_metric_inputs
+from faceloss.tf._filter import filter_valid
+from faceloss.tf._luma import metric_channels
+from faceloss.tf._metric import MeanMetric
+
+_WINDOWS = [
+    gaussian_window(2 ** (VIF_SCALES - s) + 1, (2 ** (VIF_SCALES - s) + 1) / 5)
+    for s in range(VIF_SCALES)
+]
+
+
+def _log10(x: tf.Tensor) -> tf.Tensor:
+    return tf.math.log(x) / math.log(10.0)
+
+
+def vif_information(prediction: tf.Tensor, target: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+    """Per image and channel, the distorted image's and the reference's information summed
+    over the scales (numerator, denominator), shapes (N, C); images on the 0..255 scale."""
+    channels = prediction.shape[-1]
+    x, y = prediction, target
+    numerator = denominator = tf.zeros((), dtype=x.dtype)
+    for scale, window in enumerate(_WINDOWS):
+        if scale > 0:
+            x, y = tf.split(filter_valid(tf.concat([x, y], -1), window)[:, ::2, ::2], 2, axis=-1)
+        moments = tf.concat([x, y, x * x, y * y, x * y], axis=-1)
+        mu_x, mu_y, xx, yy, xy = tf.split(filter_valid(moments, window), [channels] * 5, -1)
+        var_x = tf.nn.relu(xx - mu_x * mu_x)
+        var_y = tf.nn.relu(yy - mu_y * mu_y)
+        cov_xy = xy - mu_x * mu_y
+
+        gain = cov_xy / (var_y + VIF_EPS)
+        var_noise = var_x - gain * cov_xy
+        zero = tf.zeros_like(gain)
+        flat_y = var_y < VIF_EPS
+        gain = tf.where(flat_y, zero, gain)
+        var_noise = tf.where(flat_y, var_x, var_noise)
+        var_y = tf.where(flat_y, zero, var_y)
+        flat_x = var_x < VIF_EPS
+        gain = tf.where(flat_x, zero, gain)
+        var_noise = tf.where(flat_x, zero, var_noise)
+        var_noise = tf.where(gain < 0, var_x, var_noise)
+        gain = tf.nn.relu(gain)
+        var_noise = tf.maximum(var_noise, VIF_EPS)
+
+        kept = _log10(1.0 + gain * gain * var_y / (var_noise + VIF_SIGMA_N_SQ))
+        numerator = numerator + tf.reduce_sum(kept, axis=(1, 2))
+        denominator = denominator + tf.reduce_sum(_log10(1.0 + var_y / VIF_SIGMA_N_SQ), axis=(1, 2))
+    return numerator, denominator
+
+
+def vif(
+    prediction: tf.Tensor,
+    target: tf.Tensor,
+    data_range: float = 1.0,
+    *,
+    y_channel: bool = False,
+) -> tf.Tensor:
+    r"""Pixel-domain visual information fidelity (Sheikh & Bovik 2006, "vifp") of each pair.
+
+    Four scales s = 0..3 with Gaussian windows of side :math:`2^{4-s} + 1` (17, 9, 5,
+    3; sigma = side / 5); before scales 1..3 both images are filtered with that
+    scale's window (valid part) and subsampled by 2. At each position the
+    distorted image is modelled as :math:`x = g\,y + v` (gain :math:`g =
+    \sigma_{xy}/\sigma_y^2`, noise variance :math:`\sigma_v^2 = \sigma_x^2 -
+    g\sigma_{xy}`), and
+
+    .. math::
+        \mathrm{VIF} = \frac{\sum_{s, i} \log_{10}\left(1 + \frac{g_i^2\,\sigma_{y,i}^2}
+        {\sigma_{v,i}^2 + \sigma_n^2}\right)}
+        {\sum_{s, i} \log_{10}\left(1 + \frac{\sigma_{y,i}^2}{\sigma_n^2}\right)},
+        \quad \sigma_n^2 = 2,
+
+    with the images on the 0..255 scale (so the result does not depend on
+    ``data_range``), the MATLAB ``vifp_mscale`` guards for flat regions and
+    piq's floor ``1e-8`` (added to numerator and denominator too, so a flat
+    reference gives 1). ``prediction`` is the distorted image, ``target`` the
+    reference: VIF is not symmetric. RGB images give the mean of the three
+    channels' VIF; ``y_channel=True`` computes it on the BT.601 luma, which is
+    exactly what ``piq.vif_p`` does with RGB input.
+
+    Args:
+        prediction: distorted images :math:`(N, H, W, C)`, C = 1 or 3, H and W >= 41,
+            floats in [0, data_range].
+        target: reference images, same shape as ``prediction``.
+        data_range: the images' maximum value (1.0 or 255).
+        y_channel: compute on the BT.601 luma of RGB images instead of each channel.
+
+    Returns:
+        Tensor :math:`(N,)` in the inputs' dtype; 1 for identical images, usually in
+        [0, 1] (above 1 for a prediction with more contrast than the reference).
+        Differentiable (the flat-region guards make it piecewise).
+
+    Raises:
+        TypeError: an input is not a floating-point tensor or array, or a bad argument type.
+        ValueError: bad rank or channel count, images smaller than 41x41, shape
+            mismatch, ``y_channel=True`` on grayscale, ``data_range <= 0``, or (value
+            checks on) values outside [0, data_range] or NaN/Inf.
+
+    Example:
+        >>> import tensorflow as tf
+        >>> target = tf.random.uniform((2, 48, 48, 3), dtype=tf.float64)
+        >>> vif(target, target).numpy().round(6)
+        array([1., 1.])
+        >>> bool(vif(0.5 * target, target, y_channel=True)[0] < 1)
+        True
+    """
+    data_range = check_data_range(data_range)
+    prediction, target = check_metric_inputs(
+        prediction, target, data_range, y_channel, VIF_MIN_SIZE
+    )
+    target = tf.cast(target, prediction.dtype)
+    scale = 255.0 / data_range
+    numerator, denominator = vif_information(
+        metric_channels(prediction, y_channel) * scale, metric_channels(target, y_channel) * scale
+    )
+    return tf.reduce_mean((numerator + VIF_EPS) / (denominator + VIF_EPS), axis=1)
+
+
+@keras.saving.register_keras_serializable(package="faceloss")
+class VIF(MeanMetric):
+    """Mean pixel-domain VIF over a test set (mean of per-image values); see :func:`vif`.
+
+    A Keras metric; see :class:`MeanMetric` (``update``/``compute``/``reset`` aliases).
+
+    Args:
+        data_range: the images' maximum value (1.0 or 255).
+        y_channel: compute on the BT.601 luma of RGB images (``piq.vif_p``'s choice).
+        name: the metric name.
+        dtype: the dtype of the computation (Keras' default float type if ``None``).
+
+    Example:
+        >>> import tensorflow as tf
+        >>> metric = VIF(y_channel=True)
+        >>> target = tf.random.uniform((2, 48, 48, 3), dtype=tf.float64)
+        >>> metric.update(target, target)
+        >>> round(float(metric.compute()), 6)
+        1.0
+    """
+
+    def __init__(
+        self,
+        data_range: float = 1.0,
+        *,
+        y_channel: bool = False,
+        name: str = "vif",
+        dtype: str | None = None,
+    ) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self.data_range = check_data_range(data_range)
+        check_bool("y_channel", y_channel)
+        self.y_channel = y_channel
+
+    def _per_image(self, prediction: tf.Tensor, target: tf.Tensor) -> tf.Tensor:
+        return vif(prediction, target, self.data_range, y_channel=self.y_channel)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "data_range": self.data_range, "y_channel": self.y_channel}

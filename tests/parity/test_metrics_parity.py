@@ -1,0 +1,96 @@
+"""Parity of the full-image metrics (psnr, ssim, vif): NumPy reference vs torch vs TF.
+
+Values in float64 (the shared tight tolerance) and float32 (1e-5), gradients torch
+vs TF in float64. Inputs are asymmetric, so a swapped (prediction, target) fails.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from tests.parity.harness import assert_backends_match_reference, assert_gradients_match
+from tests.parity.strategies import metric_pairs
+
+
+def _weights(n: int) -> np.ndarray:
+    return np.linspace(1.0, 2.0, n)
+
+
+@given(metric_pairs(), st.sampled_from(("valid", "same")))
+def test_ssim_backends_match_reference_float64(pair, padding) -> None:
+    prediction, target, data_range, y_channel = pair
+    assert_backends_match_reference(
+        "ssim", prediction, target, data_range=data_range, y_channel=y_channel, padding=padding
+    )
+
+
+@given(metric_pairs(), st.sampled_from(("valid", "same")))
+def test_ssim_backends_match_reference_float32(pair, padding) -> None:
+    prediction, target, data_range, y_channel = pair
+    assert_backends_match_reference(
+        "ssim",
+        prediction,
+        target,
+        dtype=np.float32,
+        data_range=data_range,
+        y_channel=y_channel,
+        padding=padding,
+    )
+
+
+@given(metric_pairs(max_side=16), st.sampled_from(("valid", "same")))
+def test_ssim_gradients_match_torch_tf(pair, padding) -> None:
+    prediction, target, data_range, y_channel = pair
+    assert_gradients_match(
+        "ssim",
+        prediction,
+        target,
+        weights=_weights(len(prediction)),
+        data_range=data_range,
+        y_channel=y_channel,
+        padding=padding,
+    )
+
+
+@given(metric_pairs(min_side=1, max_side=17))
+def test_psnr_backends_match_reference(pair) -> None:
+    prediction, target, data_range, y_channel = pair
+    for dtype in (np.float64, np.float32):
+        assert_backends_match_reference(
+            "psnr", prediction, target, dtype=dtype, data_range=data_range, y_channel=y_channel
+        )
+
+
+@given(metric_pairs(min_side=1, max_side=17))
+def test_psnr_gradients_match_torch_tf(pair) -> None:
+    prediction, target, data_range, y_channel = pair
+    assume(not np.array_equal(prediction, target))  # the gradient at equal images is NaN
+    differs = (prediction != target).reshape(len(prediction), -1).any(axis=1)
+    assume(differs.all())
+    assert_gradients_match(
+        "psnr",
+        prediction,
+        target,
+        weights=_weights(len(prediction)),
+        data_range=data_range,
+        y_channel=y_channel,
+    )
+
+
+@given(metric_pairs(min_side=41, max_side=48))
+def test_vif_backends_match_reference_float64(pair) -> None:
+    prediction, target, data_range, y_channel = pair
+    assert_backends_match_reference(
+        "vif", prediction, target, data_range=data_range, y_channel=y_channel
+    )
+
+
+@pytest.mark.slow
+@settings(max_examples=10)
+@given(metric_pairs(min_side=41, max_side=44, max_batch=1))
+def test_vif_gradients_match_torch_tf(pair) -> None:
+    prediction, target, data_range, y_channel = pair
+    assert_gradients_match("vif", prediction, target, data_range=data_range, y_channel=y_channel)
