@@ -41,6 +41,7 @@ def test_ssim_backends_match_reference_float32(pair, padding) -> None:
     )
 
 
+@pytest.mark.slow
 @given(metric_pairs(max_side=16), st.sampled_from(("valid", "same")))
 def test_ssim_gradients_match_torch_tf(pair, padding) -> None:
     prediction, target, data_range, y_channel = pair
@@ -80,6 +81,7 @@ def test_psnr_gradients_match_torch_tf(pair) -> None:
     )
 
 
+@pytest.mark.slow
 @given(metric_pairs(min_side=41, max_side=48))
 def test_vif_backends_match_reference_float64(pair) -> None:
     prediction, target, data_range, y_channel = pair
