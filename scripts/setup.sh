@@ -19,4 +19,10 @@ echo "==> installing torch 2.13.0 (CPU)"
 
 echo "==> installing faceloss with the torch, tf-cpu, test and docs extras"
 "$PY" -m pip install --quiet -e ".[torch,tf-cpu,test,docs]"
+
+# Peers the metric tests and benchmarks compare with. --no-deps: their requirements would
+# pull a CUDA torch and torchvision; their small pure-Python needs are listed explicitly.
+echo "==> installing peer libraries for comparisons (kornia, torchmetrics, pytorch-msssim, piq)"
+"$PY" -m pip install --quiet --no-deps "kornia==0.9.0" "kornia_rs==0.2.0" "torchmetrics==1.9.0" \
+  "lightning-utilities==0.15.3" "pytorch-msssim==1.0.0" "piq==0.8.0"
 echo "==> environment ready: $VENV"
