@@ -226,7 +226,7 @@ def run(batches: tuple[int, ...], repeats: int, data: Path) -> str:
         entries.append(
             (
                 metric,
-                "skimage (per-image loop)",
+                f"skimage {metric} (per-image loop)",
                 skimage_impl(metric),
                 np.asarray,
                 np.asarray,
