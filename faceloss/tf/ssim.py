@@ -135,7 +135,8 @@ class SSIM(MeanMetric):
         y_channel: compute on the BT.601 luma of RGB images.
         padding: ``"valid"`` (default, skimage/tf.image) or ``"same"`` (kornia/torchmetrics).
         name: the metric name.
-        dtype: the dtype of the computation (Keras' default float type if ``None``).
+        dtype: floating inputs are cast to it (Keras' float type, float32 by default, if
+            ``None``).
 
     Example:
         >>> import tensorflow as tf

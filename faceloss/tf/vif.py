@@ -136,7 +136,8 @@ class VIF(MeanMetric):
         data_range: the images' maximum value (1.0 or 255).
         y_channel: compute on the BT.601 luma of RGB images (``piq.vif_p``'s choice).
         name: the metric name.
-        dtype: the dtype of the computation (Keras' default float type if ``None``).
+        dtype: floating inputs are cast to it (Keras' float type, float32 by default, if
+            ``None``).
 
     Example:
         >>> import tensorflow as tf

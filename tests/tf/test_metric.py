@@ -51,7 +51,7 @@ class TestKerasMetrics:
 
     def test_metric_is_the_mean_of_per_image_values_whatever_the_batches(self, faces) -> None:
         prediction, target = faces
-        metric = SSIM()
+        metric = SSIM(dtype="float64")
         metric.update(prediction[:3], target[:3])
         metric.update(prediction[3:], target[3:])
         assert int(metric.count) == 8 and metric.result().dtype == tf.float64
@@ -60,6 +60,18 @@ class TestKerasMetrics:
         )
         metric.reset()
         assert int(metric.count) == 0 and np.isnan(float(metric.compute()))
+
+    def test_casts_floating_inputs_to_its_dtype(self, faces) -> None:
+        prediction, target = faces[0][:2], faces[1][:2]
+        default, double = PSNR(), PSNR(dtype="float64")
+        default.update(prediction, target)
+        double.update(prediction, target)
+        expected = ref.psnr(prediction, target).mean()
+        assert float(double.compute()) == pytest.approx(expected, rel=1e-14)
+        assert float(default.compute()) == pytest.approx(expected, rel=1e-5)
+        assert float(default.compute()) != float(double.compute())
+        with pytest.raises(TypeError, match="floating-point"):
+            PSNR().update(np.zeros((1, 4, 4, 3), np.uint8), np.zeros((1, 4, 4, 3), np.uint8))
 
     def test_refuses_sample_weight(self) -> None:
         with pytest.raises(ValueError, match="does not take sample_weight"):
