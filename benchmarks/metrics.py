@@ -181,16 +181,6 @@ def tf_impls(metric: str) -> dict[str, tuple[Impl | None, str]]:
     }
 
 
-def images_per_second(fn: Impl, args: tuple[Any, Any], repeats: int, to_numpy: Callable) -> float:
-    to_numpy(fn(*args))  # warm-up (and tracing/allocation)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        to_numpy(fn(*args))
-        times.append(time.perf_counter() - start)
-    return len(args[0]) / statistics.median(times)
-
-
 def versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -219,54 +209,73 @@ def run(batches: tuple[int, ...], repeats: int, data: Path) -> str:
 
     accuracy_count = min(16, max(batches))
     prediction, target, source = load_pairs(data, max(max(batches), accuracy_count))
-    rows = []
-    speeds: dict[str, dict[int, float]] = {}
+
+    def torch_in(a: np.ndarray) -> Any:
+        return torch.from_numpy(a).permute(0, 3, 1, 2).contiguous()
+
+    def skimage_impl(metric: str) -> Impl:
+        return lambda p, t: skimage_values(metric, p, t)
+
+    # (metric, name, fn, convert, to_numpy, note); fn None: the peer is not installed.
+    entries = []
     for metric in ("ssim", "psnr"):
-        reference = skimage_values(metric, prediction[:accuracy_count], target[:accuracy_count])
-        backends = [
+        for name, (fn, note) in torch_impls(metric).items():
+            entries.append((metric, name, fn, torch_in, lambda v: v.detach().numpy(), note))
+        for name, (fn, note) in tf_impls(metric).items():
+            entries.append((metric, name, fn, tf.constant, lambda v: v.numpy(), note))
+        entries.append(
             (
-                torch_impls(metric),
-                lambda a: torch.from_numpy(a).permute(0, 3, 1, 2).contiguous(),
-                lambda v: v.detach().numpy(),
-            ),
-            (tf_impls(metric), tf.constant, lambda v: v.numpy()),
-        ]
-        for impls, convert, to_numpy in backends:
-            for name, (fn, note) in impls.items():
+                metric,
+                f"skimage {metric} (per-image loop)",
+                skimage_impl(metric),
+                np.asarray,
+                np.asarray,
+                "reference",
+            )
+        )
+
+    differences: dict[str, float | None] = {}
+    for metric, name, fn, convert, to_numpy, _ in entries:
+        if fn is None:
+            differences[name] = None
+            continue
+        reference = skimage_values(metric, prediction[:accuracy_count], target[:accuracy_count])
+        values = np.asarray(
+            to_numpy(fn(convert(prediction[:accuracy_count]), convert(target[:accuracy_count]))),
+            dtype=np.float64,
+        )
+        if values.ndim == 0:  # a pooled-batch value: compare with the mean
+            differences[name] = float(abs(values - reference.mean()))
+        else:
+            differences[name] = float(np.abs(values - reference).max())
+
+    # Repeats interleave the implementations, so load changes on a shared machine hit all alike.
+    speeds: dict[str, dict[int, float]] = {name: {} for _, name, *_ in entries}
+    for b in batches:
+        times: dict[str, list[float]] = {name: [] for _, name, *_ in entries}
+        inputs = {}
+        for _, name, fn, convert, to_numpy, _ in entries:
+            if fn is not None:
+                inputs[name] = (convert(prediction[:b]), convert(target[:b]))
+                to_numpy(fn(*inputs[name]))  # warm-up (tracing, allocation)
+        for _ in range(repeats):
+            for _, name, fn, _, to_numpy, _ in entries:
                 if fn is None:
-                    rows.append((metric.upper(), name, {}, None, note))
                     continue
-                values = np.asarray(
-                    to_numpy(
-                        fn(convert(prediction[:accuracy_count]), convert(target[:accuracy_count]))
-                    ),
-                    dtype=np.float64,
-                )
-                if values.ndim == 0:  # a pooled-batch value: compare with the mean
-                    difference = float(abs(values - reference.mean()))
-                else:
-                    difference = float(np.abs(values - reference).max())
-                speed = {
-                    b: images_per_second(
-                        fn, (convert(prediction[:b]), convert(target[:b])), repeats, to_numpy
-                    )
-                    for b in batches
-                }
-                speeds[name] = speed
-                rows.append((metric.upper(), name, speed, difference, note))
-        # skimage itself, a per-image loop
-        speed = {}
-        for b in batches:
-            start = time.perf_counter()
-            for _ in range(repeats):
-                skimage_values(metric, prediction[:b], target[:b])
-            speed[b] = b * repeats / (time.perf_counter() - start)
-        rows.append((metric.upper(), "skimage (per-image loop)", speed, 0.0, "reference"))
+                start = time.perf_counter()
+                to_numpy(fn(*inputs[name]))
+                times[name].append(time.perf_counter() - start)
+        for name, measured in times.items():
+            if measured:
+                speeds[name][b] = b / statistics.median(measured)
 
     header = "| metric | implementation | " + " | ".join(f"B={b} img/s" for b in batches)
     header += " | max abs diff vs skimage | border / notes |\n|---|---|" + "---|" * len(batches)
     header += "---|---|"
     lines = [header]
+    rows = [
+        (m.upper(), name, speeds[name], differences[name], note) for m, name, *_, note in entries
+    ]
     for metric, name, speed, difference, note in rows:
         cells = [f"{speed[b]:,.0f}" if b in speed else "-" for b in batches]
         diff = "-" if difference is None else f"{difference:.1e}"
@@ -315,7 +324,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--data", type=Path, default=REPO.parent / "shared" / "data", help="shared data folder"
     )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch and TF CPU threads (default: theirs)"
+    )
     args = parser.parse_args(argv)
+    if args.threads:
+        import tensorflow as tf
+        import torch
+
+        torch.set_num_threads(args.threads)
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        except RuntimeError:  # TF already initialised in this process (e.g. under pytest)
+            pass
     batches, repeats = ((2,), 1) if args.quick else (tuple(args.batches), args.repeats)
     print(run(batches, repeats, args.data))
 

@@ -19,9 +19,10 @@ echo "==> installing torch 2.13.0 (CPU)"
 
 echo "==> installing faceloss with the torch, tf-cpu, identity, detect, dlib-reference, test and docs extras"
 "$PY" -m pip install --quiet -e ".[torch,tf-cpu,identity,detect,dlib-reference,test,docs]"
-# Peer libraries for the benchmarks and comparison tests. --no-deps: their torch
-# requirement would otherwise pull a CUDA build of torch.
-echo "==> installing peer libraries (kornia, piq, torchmetrics, pytorch-msssim) without deps"
-"$PY" -m pip install --quiet --no-deps kornia kornia_rs piq torchmetrics pytorch-msssim \
-  lightning-utilities
+
+# Peers the tests and benchmarks compare with. --no-deps: their requirements would
+# pull a CUDA torch and torchvision; their small pure-Python needs are listed explicitly.
+echo "==> installing peer libraries for comparisons (kornia, torchmetrics, pytorch-msssim, piq)"
+"$PY" -m pip install --quiet --no-deps "kornia==0.9.0" "kornia_rs==0.2.0" "torchmetrics==1.9.0" \
+  "lightning-utilities==0.15.3" "pytorch-msssim==1.0.0" "piq==0.8.0"
 echo "==> environment ready: $VENV"

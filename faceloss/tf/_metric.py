@@ -41,8 +41,8 @@ class MeanMetric(keras.metrics.Metric, metaclass=abc.ABCMeta):
 
     Args:
         name: the metric name (in Keras logs).
-        dtype: the dtype of the computation (Keras' default float type if ``None``);
-            the states stay float64/int64.
+        dtype: floating inputs are cast to it before computing (Keras' float type,
+            float32 by default, if ``None``); the states stay float64/int64.
 
     Example:
         >>> import tensorflow as tf
@@ -85,7 +85,13 @@ class MeanMetric(keras.metrics.Metric, metaclass=abc.ABCMeta):
                 f"{type(self).__name__} does not take sample_weight: every image counts once "
                 "in the mean of per-image values"
             )
-        self._accumulate(self._per_image(prediction=y_pred, target=y_true))
+        self._accumulate(self._per_image(prediction=self._cast(y_pred), target=self._cast(y_true)))
+
+    def _cast(self, images: tf.Tensor) -> tf.Tensor:
+        """Floating inputs in the metric's dtype (Keras' convention); others unchanged, so
+        the input checks still refuse integer images."""
+        images = images if tf.is_tensor(images) else tf.convert_to_tensor(images)
+        return tf.cast(images, self.dtype) if images.dtype.is_floating else images
 
     def result(self) -> tf.Tensor:
         """The mean of the per-image values seen so far (float64 scalar; NaN if none)."""

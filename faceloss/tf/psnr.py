@@ -75,7 +75,8 @@ class PSNR(MeanMetric):
         data_range: the images' maximum value (1.0 or 255).
         y_channel: compute on the BT.601 luma of RGB images.
         name: the metric name.
-        dtype: the dtype of the computation (Keras' default float type if ``None``).
+        dtype: floating inputs are cast to it (Keras' float type, float32 by default, if
+            ``None``).
 
     Example:
         >>> import keras

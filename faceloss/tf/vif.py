@@ -33,6 +33,10 @@ def vif_information(prediction: tf.Tensor, target: tf.Tensor) -> tuple[tf.Tensor
     for scale, window in enumerate(_WINDOWS):
         if scale > 0:
             x, y = tf.split(filter_valid(tf.concat([x, y], -1), window)[:, ::2, ::2], 2, axis=-1)
+        # VIF uses only (co)variances, which do not depend on a constant shift: centring
+        # on the channel means keeps float32 cancellation (and flat-region tests) exact-ish.
+        x = x - tf.stop_gradient(tf.reduce_mean(x, axis=(1, 2), keepdims=True))
+        y = y - tf.stop_gradient(tf.reduce_mean(y, axis=(1, 2), keepdims=True))
         moments = tf.concat([x, y, x * x, y * y, x * y], axis=-1)
         mu_x, mu_y, xx, yy, xy = tf.split(filter_valid(moments, window), [channels] * 5, -1)
         var_x = tf.nn.relu(xx - mu_x * mu_x)
@@ -137,7 +141,8 @@ class VIF(MeanMetric):
         data_range: the images' maximum value (1.0 or 255).
         y_channel: compute on the BT.601 luma of RGB images (``piq.vif_p``'s choice).
         name: the metric name.
-        dtype: the dtype of the computation (Keras' default float type if ``None``).
+        dtype: floating inputs are cast to it (Keras' float type, float32 by default, if
+            ``None``).
 
     Example:
         >>> import tensorflow as tf

@@ -58,10 +58,10 @@ def check_range(x: torch.Tensor, name: str, low: float, high: float) -> None:
     """Raise ValueError on values outside ``[low, high]`` or NaN (eager, value checks on)."""
     if not value_checks_active():
         return
-    check_finite(x, name)
-    lo, hi = torch.aminmax(x.detach())
+    lo, hi = torch.aminmax(x.detach())  # NaN propagates: one pass finds NaN, Inf and range
     lo, hi = float(lo), float(hi)
     if not (lo >= low and hi <= high):
+        check_finite(x, name)
         raise v.range_error(name, low, high, lo, hi)
 
 

