@@ -11,7 +11,17 @@ functions. They are written for clarity and exactness, not speed.
 [1.0, 1e-05, 0.0]
 """
 
+from faceloss.reference.canny import adaptive_thresholds, canny
+from faceloss.reference.edge_targets import downscale_x2, edge_targets
 from faceloss.reference.js_divergence import js_divergence
 from faceloss.reference.yuv import luminance_chrominance_loss, rgb_to_yuv
 
-__all__ = ["js_divergence", "luminance_chrominance_loss", "rgb_to_yuv"]
+__all__ = [
+    "adaptive_thresholds",
+    "canny",
+    "downscale_x2",
+    "edge_targets",
+    "js_divergence",
+    "luminance_chrominance_loss",
+    "rgb_to_yuv",
+]

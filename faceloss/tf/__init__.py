@@ -32,11 +32,19 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
         f"{_keras.backend.backend()!r}; use faceloss.torch for PyTorch"
     )
 
+from faceloss.tf.canny import Canny, adaptive_thresholds, canny
+from faceloss.tf.edge_targets import EdgeTargets, downscale_x2, edge_targets
 from faceloss.tf.js_divergence import js_divergence
 from faceloss.tf.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "Canny",
+    "EdgeTargets",
     "LuminanceChrominanceLoss",
+    "adaptive_thresholds",
+    "canny",
+    "downscale_x2",
+    "edge_targets",
     "js_divergence",
     "luminance_chrominance_loss",
     "rgb_to_yuv",

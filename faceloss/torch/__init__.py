@@ -20,11 +20,19 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from faceloss.torch import functional
+from faceloss.torch.canny import Canny, adaptive_thresholds, canny
+from faceloss.torch.edge_targets import EdgeTargets, downscale_x2, edge_targets
 from faceloss.torch.js_divergence import js_divergence
 from faceloss.torch.yuv import LuminanceChrominanceLoss, luminance_chrominance_loss, rgb_to_yuv
 
 __all__ = [
+    "Canny",
+    "EdgeTargets",
     "LuminanceChrominanceLoss",
+    "adaptive_thresholds",
+    "canny",
+    "downscale_x2",
+    "edge_targets",
     "functional",
     "js_divergence",
     "luminance_chrominance_loss",
