@@ -26,7 +26,9 @@ def test_matches_cv2_inside_tf_function_on_float32_faces(shared_data):
     for _, low, high, l2 in canny_cases.MODES:
         lo, hi = canny_cases.thresholds(image.astype(np.float64), low, high, l2)
         expected = canny_cases.cv2_canny(image, lo, hi, l2)
-        graph = tf.function(lambda x, low=low, high=high, l2=l2: canny(x, low, high, l2_gradient=l2))
+        graph = tf.function(
+            lambda x, low=low, high=high, l2=l2: canny(x, low, high, l2_gradient=l2)
+        )
         canny_cases.assert_identical(graph(tf.constant(image)).numpy(), expected, "TF graph")
 
 
@@ -41,7 +43,9 @@ def test_tf_function_with_unknown_shapes_and_threshold_tensors():
     )
     image = np.random.default_rng(0).random((3, 20, 70, 3)).astype(np.float32)
     low, high = np.array([10.0, 40.0, 80.0]), np.array([30.0, 120.0, 400.0])
-    np.testing.assert_array_equal(graph(image, low, high).numpy(), ref.canny(image.astype(np.float64), low, high))
+    np.testing.assert_array_equal(
+        graph(image, low, high).numpy(), ref.canny(image.astype(np.float64), low, high)
+    )
 
 
 def test_adaptive_thresholds_equal_the_reference_bit_for_bit_with_l1():
@@ -67,7 +71,9 @@ def test_layer_equals_function_and_round_trips_through_serialization():
     np.testing.assert_array_equal(restored(image).numpy(), expected.numpy())
     np.testing.assert_array_equal(layer(image).numpy(), expected.numpy())
     adaptive = keras.layers.deserialize(keras.layers.serialize(Canny(k=1.2, low_ratio=0.4)))
-    np.testing.assert_array_equal(adaptive(image).numpy(), canny(image, k=1.2, low_ratio=0.4).numpy())
+    np.testing.assert_array_equal(
+        adaptive(image).numpy(), canny(image, k=1.2, low_ratio=0.4).numpy()
+    )
 
 
 def test_layer_in_a_functional_model():

@@ -24,7 +24,9 @@ def test_downscale_x2_raises_if_size_is_odd():
 
 def test_edge_targets_equal_the_reference():
     hr = np.random.default_rng(0).random((2, 32, 32, 3))
-    for mine, theirs in zip(edge_targets(tf.constant(hr), k=1.2), ref.edge_targets(hr, k=1.2), strict=True):
+    for mine, theirs in zip(
+        edge_targets(tf.constant(hr), k=1.2), ref.edge_targets(hr, k=1.2), strict=True
+    ):
         np.testing.assert_array_equal(mine.numpy(), theirs)
 
 
