@@ -36,19 +36,23 @@ HYSTERESIS_STEPS_PER_CHECK = 8
 
 def _check_input(image: object) -> tf.Tensor:
     image = check_image(image, "image", rules.CANNY_CHANNELS, rules.CANNY_MIN_SIZE)
+    if image.shape.rank is None or image.shape[-1] is None:
+        raise ValueError(
+            f"image must have a statically known rank and channel count (1 or 3), got "
+            f"shape {image.shape}"
+        )
     check_range(image, "image", 0.0, 1.0)
     return image
 
 
 def _gray_uint8(image: tf.Tensor) -> tf.Tensor:
-    """(N, H, W, C) floats in [0, 1] -> (N, H, W, 1) float32 gray levels 0..255 (cv2's rule).
+    """(N, H, W, C) float64 in [0, 1] -> (N, H, W, 1) float32 gray levels 0..255 (cv2's rule).
 
     The rounding ``floor(255 x + 0.5)`` runs in float64, where ``255 x`` is exact for any
     float32 ``x``; the gray sum is an integer below 2**24, exact in float64 and float32.
     """
-    x = tf.stop_gradient(image)
-    x = tf.clip_by_value(tf.where(tf.math.is_nan(x), tf.zeros_like(x), x), 0.0, 1.0)
-    q = tf.floor(tf.cast(x, tf.float64) * 255.0 + 0.5)
+    x = tf.clip_by_value(tf.where(tf.math.is_nan(image), tf.zeros_like(image), image), 0.0, 1.0)
+    q = tf.floor(x * 255.0 + 0.5)
     if q.shape[-1] == 1:
         return tf.cast(q, tf.float32)
     wr, wg, wb = GRAY_FROM_RGB_Q16
@@ -131,8 +135,11 @@ def adaptive_thresholds(
     """
     rules.check_canny_options(k, low_ratio, l2_gradient)
     image = _check_input(image)
-    dx, dy = _sobel(_gray_uint8(image))
-    return _adaptive(dx, dy, float(k), float(low_ratio), l2_gradient)
+    return _graph("thresholds", image.shape[-1], l2_gradient)(
+        _as_float64(image),
+        tf.constant(float(k), tf.float64),
+        tf.constant(float(low_ratio), tf.float64),
+    )
 
 
 def _threshold_tensor(name: str, value: Threshold, batch: tf.Tensor) -> tf.Tensor:
@@ -310,14 +317,69 @@ def canny(
             if bool(tf.reduce_any(bad)):
                 i = int(tf.argmax(tf.cast(bad, tf.int32)))
                 raise rules.threshold_order_error(float(low_values[i]), float(high_values[i]))
-    dx, dy = _sobel(_gray_uint8(image))
-    if not explicit:
-        low_values, high_values = _adaptive(dx, dy, float(k), float(low_ratio), l2_gradient)
+    x = _as_float64(image)
+    if explicit:
+        edges = _graph("fixed", image.shape[-1], l2_gradient)(x, low_values, high_values)
+    else:
+        k = tf.constant(float(k), tf.float64)
+        edges = _graph("adaptive", image.shape[-1], l2_gradient)(
+            x, k, tf.constant(float(low_ratio), tf.float64)
+        )
+    return tf.cast(edges, image.dtype)
+
+
+def _as_float64(image: tf.Tensor) -> tf.Tensor:
+    return tf.cast(tf.stop_gradient(image), tf.float64)  # exact for every float dtype
+
+
+def _edges(
+    dx: tf.Tensor, dy: tf.Tensor, low_values: tf.Tensor, high_values: tf.Tensor, l2_gradient: bool
+) -> tf.Tensor:
     magnitude = dx * dx + dy * dy if l2_gradient else tf.abs(dx) + tf.abs(dy)
     candidate = _suppress(magnitude, dx, dy) & (magnitude > _cv2_threshold(low_values, l2_gradient))
     strong = candidate & (magnitude > _cv2_threshold(high_values, l2_gradient))
     edges = _hysteresis(candidate[..., 0], strong[..., 0])
-    return tf.cast(edges[..., None], image.dtype)
+    return tf.cast(edges[..., None], tf.float32)
+
+
+_GRAPHS: dict[tuple[str, int | None, bool], tf.types.experimental.PolymorphicFunction] = {}
+
+
+def _graph(kind: str, channels: int | None, l2_gradient: bool):
+    """The compiled graph of one variant, traced once for any batch size and image size.
+
+    Eager calls then run one graph instead of hundreds of small eager operations (the
+    hysteresis loop); inside an outer ``tf.function`` the graph is simply inlined.
+    """
+    key = (kind, channels, l2_gradient)
+    if key not in _GRAPHS:
+        image = tf.TensorSpec([None, None, None, channels], tf.float64)
+        vector = tf.TensorSpec([None], tf.float64)
+        scalar = tf.TensorSpec([], tf.float64)
+        if kind == "fixed":
+
+            def fn(x, low, high):
+                dx, dy = _sobel(_gray_uint8(x))
+                return _edges(dx, dy, low, high, l2_gradient)
+
+            signature = [image, vector, vector]
+        elif kind == "adaptive":
+
+            def fn(x, k, low_ratio):
+                dx, dy = _sobel(_gray_uint8(x))
+                low, high = _adaptive(dx, dy, k, low_ratio, l2_gradient)
+                return _edges(dx, dy, low, high, l2_gradient)
+
+            signature = [image, scalar, scalar]
+        else:
+
+            def fn(x, k, low_ratio):
+                dx, dy = _sobel(_gray_uint8(x))
+                return _adaptive(dx, dy, k, low_ratio, l2_gradient)
+
+            signature = [image, scalar, scalar]
+        _GRAPHS[key] = tf.function(fn, input_signature=signature, autograph=False)
+    return _GRAPHS[key]
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
