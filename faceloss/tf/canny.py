@@ -12,6 +12,7 @@ The output is not differentiable (gradients are stopped).
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from faceloss import _canny as rules
@@ -142,10 +143,12 @@ def adaptive_thresholds(
     )
 
 
-def _threshold_tensor(name: str, value: Threshold, batch: tf.Tensor) -> tf.Tensor:
+def _threshold_tensor(name: str, value: Threshold, image: tf.Tensor) -> tf.Tensor:
     """A threshold as float64 of shape (N,)."""
-    if tf.is_tensor(value):
-        rules.check_threshold_shape(name, static_shape(value), None)
+    batch = tf.shape(image)[0]
+    if tf.is_tensor(value) or isinstance(value, np.ndarray):
+        value = tf.convert_to_tensor(value)
+        rules.check_threshold_shape(name, static_shape(value), image.shape[0])
         value = tf.cast(tf.stop_gradient(value), tf.float64)
         if value_checks_active():
             if not bool(tf.reduce_all(tf.math.is_finite(value))):
@@ -306,10 +309,9 @@ def canny(
     explicit = rules.check_threshold_presence(low, high)
     image = _check_input(image)
     if explicit:
-        batch = tf.shape(image)[0]
-        low_values = _threshold_tensor("low", low, batch)
-        high_values = _threshold_tensor("high", high, batch)
-        if not (tf.is_tensor(low) or tf.is_tensor(high)):
+        low_values = _threshold_tensor("low", low, image)
+        high_values = _threshold_tensor("high", high, image)
+        if not any(tf.is_tensor(t) or isinstance(t, np.ndarray) for t in (low, high)):
             if float(low) > float(high):
                 raise rules.threshold_order_error(float(low), float(high))
         elif value_checks_active():

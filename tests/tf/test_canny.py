@@ -125,3 +125,18 @@ class TestCannyErrors:
     def test_raises_if_integer_image(self):
         with pytest.raises(TypeError, match="floating-point"):
             canny(tf.zeros((1, 8, 8, 3), tf.int32))
+
+
+def test_raises_if_threshold_tensor_has_wrong_batch_size():
+    with pytest.raises(ValueError, match=r"one value per image of shape \(2,\)"):
+        canny(tf.zeros((2, 8, 8, 3)), tf.zeros(3), tf.ones(3))
+
+
+def test_numpy_threshold_arrays_are_accepted_and_checked():
+    image = tf.random.uniform((2, 8, 8, 3))
+    np.testing.assert_array_equal(
+        canny(image, np.array([10.0, 20.0]), np.array([30.0, 40.0])).numpy(),
+        ref.canny(image.numpy().astype(np.float64), np.array([10.0, 20.0]), np.array([30.0, 40.0])),
+    )
+    with pytest.raises(ValueError, match="low must be <= high"):
+        canny(image, np.array([10.0, 50.0]), np.array([30.0, 40.0]))
