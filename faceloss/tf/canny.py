@@ -36,7 +36,7 @@ HYSTERESIS_STEPS_PER_CHECK = 4
 
 Faces of 128x128 need about 55-105 steps. On a CPU the test is nearly free and 1 to 16
 steps per test measured within noise of each other (batch of 64 faces, one thread);
-on a GPU each torch test is a host synchronisation, so a few steps per test amortise it."""
+each test is one round of the ``tf.while_loop``, whose condition is read back per round."""
 
 
 def _check_input(image: object) -> tf.Tensor:
