@@ -188,12 +188,11 @@ def _suppress(magnitude: tf.Tensor, dx: tf.Tensor, dy: tf.Tensor) -> tf.Tensor:
     keep_horizontal = (center > m[:, 1:-1, :-2]) & (center >= m[:, 1:-1, 2:])
     keep_vertical = (center > m[:, :-2, 1:-1]) & (center >= m[:, 2:, 1:-1])
     opposite = tf.not_equal(dx < 0, dy < 0)
-    keep_diagonal = tf.where(
-        opposite,
-        (center > m[:, :-2, 2:]) & (center > m[:, 2:, :-2]),
-        (center > m[:, :-2, :-2]) & (center > m[:, 2:, 2:]),
+    keep_diagonal = (opposite & (center > m[:, :-2, 2:]) & (center > m[:, 2:, :-2])) | (
+        ~opposite & (center > m[:, :-2, :-2]) & (center > m[:, 2:, 2:])
     )
-    return tf.where(horizontal, keep_horizontal, tf.where(vertical, keep_vertical, keep_diagonal))
+    diagonal = ~(horizontal | vertical)  # horizontal and vertical never overlap
+    return (horizontal & keep_horizontal) | (vertical & keep_vertical) | (diagonal & keep_diagonal)
 
 
 def _pack(mask: tf.Tensor) -> tf.Tensor:

@@ -182,14 +182,12 @@ def _suppress(magnitude: torch.Tensor, dx: torch.Tensor, dy: torch.Tensor) -> to
     keep_horizontal = (center > m[..., 1:-1, :-2]) & (center >= m[..., 1:-1, 2:])
     keep_vertical = (center > m[..., :-2, 1:-1]) & (center >= m[..., 2:, 1:-1])
     opposite = (dx < 0) != (dy < 0)
-    keep_diagonal = torch.where(
-        opposite,
-        (center > m[..., :-2, 2:]) & (center > m[..., 2:, :-2]),
-        (center > m[..., :-2, :-2]) & (center > m[..., 2:, 2:]),
+    # Boolean algebra instead of torch.where, which is ~100x slower on bool tensors on CPU.
+    keep_diagonal = (opposite & (center > m[..., :-2, 2:]) & (center > m[..., 2:, :-2])) | (
+        ~opposite & (center > m[..., :-2, :-2]) & (center > m[..., 2:, 2:])
     )
-    return torch.where(
-        horizontal, keep_horizontal, torch.where(vertical, keep_vertical, keep_diagonal)
-    )
+    diagonal = ~(horizontal | vertical)  # horizontal and vertical never overlap
+    return (horizontal & keep_horizontal) | (vertical & keep_vertical) | (diagonal & keep_diagonal)
 
 
 def _pack(mask: torch.Tensor) -> torch.Tensor:
