@@ -352,3 +352,48 @@ TAR_DISTANCES: tuple[str, ...] = ("euclidean", "squared_l2")
 """Distances of the TAR metric (eq. 12): Euclidean for the face recognition algorithm
 (``face_recognition``, thresholds 0.5/0.6 in Table 7), squared L2 for the network
 (FaceNet, thresholds 0.02/0.04)."""
+# --- Canny edge targets (paper section 3.1, eqs. 1-2) -------------------------------------------
+
+CANNY_K: float = 1.6
+"""Default ``k`` of the adaptive high threshold ``T_h = m + k * sigma`` (eq. 1).
+
+The paper gives ``k in (1.2, 1.6)`` and says it set k to 1.6 for ``T_h``."""
+
+CANNY_LOW_RATIO: float = 0.5
+"""Default ratio ``T_l / T_h`` of the adaptive thresholds (eq. 2: ``T_l = T_h / 2``)."""
+
+CANNY_OFFICIAL_THRESHOLDS: tuple[float, float] = (50.0, 255.0)
+"""Fixed ``(low, high)`` thresholds of the official EIPNet code (``cv2.Canny(gray, 50, 255)``)."""
+
+CANNY_PAPER_THRESHOLDS: tuple[float, float] = (100.0, 255.0)
+"""Fixed ``(low, high)`` thresholds quoted in the paper's section 3.1 ("100 and 255")."""
+
+GRAY_FROM_RGB_Q16: tuple[int, int, int] = (19596, 38470, 7470)
+"""Fixed-point RGB -> gray weights of ``cv2.cvtColor(rgb_uint8, cv2.COLOR_RGB2GRAY)``.
+
+``gray = (19596 R + 38470 G + 7470 B + 32768) >> 16`` on uint8 values, the rule of
+opencv-python-headless 5.0 (weights sum to ``2**16``; BT.601 luma ``0.299, 0.587, 0.114``
+rounded to 16 bits). OpenCV 4.x used ``(4899 R + 9617 G + 1868 B + 8192) >> 14``, which
+differs by one gray level on ~0.3% of pixels. The tests check this rule against the
+installed OpenCV."""
+
+GRAY_SHIFT: int = 16
+"""Number of fractional bits of :data:`GRAY_FROM_RGB_Q16`."""
+
+CANNY_TG22_Q15: int = 13573
+"""``round(tan(22.5 deg) * 2**15)``: the fixed-point tangent of OpenCV's Canny
+non-maximum suppression (``modules/imgproc/src/canny.cpp``, ``TG22``)."""
+
+CANNY_L2_THRESHOLD_CLAMP: float = 32767.0
+"""With ``L2gradient=True`` OpenCV clamps each threshold to this value before squaring it."""
+
+__all__ += [
+    "CANNY_K",
+    "CANNY_L2_THRESHOLD_CLAMP",
+    "CANNY_LOW_RATIO",
+    "CANNY_OFFICIAL_THRESHOLDS",
+    "CANNY_PAPER_THRESHOLDS",
+    "CANNY_TG22_Q15",
+    "GRAY_FROM_RGB_Q16",
+    "GRAY_SHIFT",
+]

@@ -13,8 +13,10 @@ functions. They are written for clarity and exactness, not speed.
 
 from faceloss._face_region import FaceRegionResult
 from faceloss.reference._metric import MeanMetric
+from faceloss.reference.canny import adaptive_thresholds, canny
 from faceloss.reference.edge_block import avg_pool_same, edge_block
 from faceloss.reference.edge_loss import edge_loss
+from faceloss.reference.edge_targets import downscale_x2, edge_targets
 from faceloss.reference.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.reference.js_divergence import js_divergence
 from faceloss.reference.js_identity import crop_resize, js_identity_loss
@@ -33,10 +35,14 @@ __all__ = [
     "VIF",
     "FaceRegionResult",
     "MeanMetric",
+    "adaptive_thresholds",
     "avg_pool_same",
+    "canny",
     "crop_resize",
+    "downscale_x2",
     "edge_block",
     "edge_loss",
+    "edge_targets",
     "fr_psnr",
     "fr_ssim",
     "js_divergence",

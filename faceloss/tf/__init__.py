@@ -34,9 +34,11 @@ if _keras.backend.backend() != "tensorflow":  # pragma: no cover - depends on KE
 
 from faceloss._face_region import FaceRegionResult
 from faceloss.tf._metric import MeanMetric
+from faceloss.tf.canny import Canny, adaptive_thresholds, canny
 from faceloss.tf.dlib_face_resnet import DlibFaceResNet
 from faceloss.tf.edge_block import EdgeBlock, avg_pool_same, edge_block
 from faceloss.tf.edge_loss import EdgeLoss, edge_loss
+from faceloss.tf.edge_targets import EdgeTargets, downscale_x2, edge_targets
 from faceloss.tf.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.tf.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.tf.js_divergence import js_divergence
@@ -54,18 +56,24 @@ __all__ = [
     "SSIM",
     "TAR",
     "VIF",
+    "Canny",
     "DlibFaceResNet",
     "EdgeBlock",
     "EdgeLoss",
+    "EdgeTargets",
     "FaceRegionResult",
     "InceptionResnetV1",
     "JSIdentityLoss",
     "LuminanceChrominanceLoss",
     "MeanMetric",
+    "adaptive_thresholds",
     "avg_pool_same",
+    "canny",
     "crop_resize",
+    "downscale_x2",
     "edge_block",
     "edge_loss",
+    "edge_targets",
     "fixed_image_standardization",
     "fr_psnr",
     "fr_ssim",

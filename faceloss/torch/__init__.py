@@ -22,9 +22,11 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
 from faceloss._face_region import FaceRegionResult
 from faceloss.torch import functional
 from faceloss.torch._metric import MeanMetric
+from faceloss.torch.canny import Canny, adaptive_thresholds, canny
 from faceloss.torch.dlib_face_resnet import DlibFaceResNet
 from faceloss.torch.edge_block import EdgeBlock, avg_pool_same, edge_block
 from faceloss.torch.edge_loss import EdgeLoss, edge_loss
+from faceloss.torch.edge_targets import EdgeTargets, downscale_x2, edge_targets
 from faceloss.torch.face_region import FRPSNR, FRSSIM, fr_psnr, fr_ssim
 from faceloss.torch.inception_resnet_v1 import InceptionResnetV1, fixed_image_standardization
 from faceloss.torch.js_divergence import js_divergence
@@ -42,18 +44,24 @@ __all__ = [
     "SSIM",
     "TAR",
     "VIF",
+    "Canny",
     "DlibFaceResNet",
     "EdgeBlock",
     "EdgeLoss",
+    "EdgeTargets",
     "FaceRegionResult",
     "InceptionResnetV1",
     "JSIdentityLoss",
     "LuminanceChrominanceLoss",
     "MeanMetric",
+    "adaptive_thresholds",
     "avg_pool_same",
+    "canny",
     "crop_resize",
+    "downscale_x2",
     "edge_block",
     "edge_loss",
+    "edge_targets",
     "fixed_image_standardization",
     "fr_psnr",
     "fr_ssim",
