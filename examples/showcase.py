@@ -42,7 +42,11 @@ def luminance_histogram_logits(image: np.ndarray, bins: int = 64) -> np.ndarray:
 
 
 def row(name: str, values: dict[str, float]) -> str:
-    cells = " | ".join(f"{values[k]:.6g}" for k in ("reference", "torch", "tf"))
+    """One markdown row: the value in each implementation and their largest difference."""
+    cells = " | ".join(
+        f"{values[k]:.6g}" if k in values else "(torch/TF only)"
+        for k in ("reference", "torch", "tf")
+    )
     spread = max(values.values()) - min(values.values())
     return f"| {name} | {cells} | {spread:.1e} |"
 
@@ -60,36 +64,42 @@ def main() -> None:
     from faceloss import reference
     from faceloss import tf as fl_tf
     from faceloss import torch as fl_torch
+    from faceloss.detect import SkimageLBPDetector
 
     hr = astronaut_face()
     sr = degrade_x8(hr)
-    other = hr[:, ::-1].copy()  # a mirrored face: same colours, different layout
+    other = hr[:, ::-1].copy()  # mirrored: the same person, but every pixel moved
     print(
         f"faceloss {faceloss.__version__} | torch {torch.__version__} | tensorflow {tf.__version__}"
     )
     print("face: skimage.data.astronaut(), cropped to the face and resized to 128x128;")
-    print("'degraded' = bilinear x8 down and up again, as a face SR input.\n")
+    print("'degraded' = bilinear x8 down and up again, as a face SR input; 'mirrored' = the")
+    print("same face flipped left-right: pixel losses see a different image, the identity")
+    print("loss sees the same person.\n")
 
-    def torch_image(a):
-        return torch.from_numpy(a[None].transpose(0, 3, 1, 2).copy())
+    def as_torch(a):
+        return torch.from_numpy(np.ascontiguousarray(a[None].transpose(0, 3, 1, 2)))
 
-    def tf_image(a):
+    def as_tf(a):
         return tf.constant(a[None])
+
+    def everywhere(name, prediction, target, **kwargs):
+        """``name`` computed by all three implementations on one image pair (its mean)."""
+        results = {
+            "reference": getattr(reference, name)(prediction[None], target[None], **kwargs),
+            "torch": getattr(fl_torch, name)(as_torch(prediction), as_torch(target), **kwargs),
+            "tf": getattr(fl_tf, name)(as_tf(prediction), as_tf(target), **kwargs),
+        }
+        return {k: float(np.mean(np.asarray(v))) for k, v in results.items()}
 
     print("| component | NumPy reference | PyTorch | TensorFlow | max spread |")
     print("|---|---|---|---|---|")
     for label, prediction in (("degraded", sr), ("mirrored", other)):
-        values = {
-            "reference": float(reference.luminance_chrominance_loss(prediction[None], hr[None])),
-            "torch": float(
-                fl_torch.luminance_chrominance_loss(torch_image(prediction), torch_image(hr))
-            ),
-            "tf": float(fl_tf.luminance_chrominance_loss(tf_image(prediction), tf_image(hr))),
-        }
-        print(row(f"luminance-chrominance loss, {label} vs HR", values))
+        values = everywhere("luminance_chrominance_loss", prediction, hr)
+        print(row(f"luminance-chrominance loss (eq. 8), {label} vs HR", values))
 
     logits_hr = luminance_histogram_logits(hr)[None]
-    for label, prediction in (("degraded", sr), ("mirrored", other), ("inverted", 1.0 - hr)):
+    for label, prediction in (("degraded", sr), ("inverted", 1.0 - hr)):
         logits = luminance_histogram_logits(prediction)[None]
         values = {
             "reference": float(reference.js_divergence(logits, logits_hr)[0]),
@@ -98,15 +108,46 @@ def main() -> None:
             ),
             "tf": float(fl_tf.js_divergence(tf.constant(logits), tf.constant(logits_hr))[0]),
         }
-        print(row(f"JS divergence of luminance histograms, {label} vs HR (nats, max ln 2)", values))
+        print(row(f"JS divergence of luminance histograms, {label} vs HR (nats)", values))
+
+    for name, unit in (("psnr", " (dB)"), ("ssim", ""), ("vif", "")):
+        print(row(f"{name.upper()}{unit}, degraded vs HR", everywhere(name, sr, hr)))
+
+    box = SkimageLBPDetector()((hr * 255).round().astype(np.uint8))[0]
+    values = everywhere("fr_psnr", sr, hr, boxes=[box])
+    where = f"rows {box.top}:{box.bottom}, columns {box.left}:{box.right}"
+    print(row(f"FR-PSNR (dB) on the face box found by the LBP detector ({where})", values))
+
+    edges = {
+        "reference": reference.edge_targets(hr[None]),
+        "torch": fl_torch.edge_targets(as_torch(hr)),
+        "tf": fl_tf.edge_targets(as_tf(hr)),
+    }
+    for i, size in enumerate((32, 64, 128)):
+        counts = {k: float(np.asarray(v[i]).sum()) for k, v in edges.items()}
+        print(row(f"adaptive Canny edge pixels at {size}x{size} (eqs. 1-2)", counts))
+
+    identity = {
+        "torch": float(fl_torch.JSIdentityLoss()(as_torch(sr).float(), as_torch(hr).float())),
+        "tf": float(fl_tf.JSIdentityLoss()(as_tf(hr), as_tf(sr))),
+    }
+    print(row("JS identity loss with dlib's face network, degraded vs HR", identity))
+    other_identity = {
+        "torch": float(fl_torch.JSIdentityLoss()(as_torch(other).float(), as_torch(hr).float())),
+        "tf": float(fl_tf.JSIdentityLoss()(as_tf(hr), as_tf(other))),
+    }
+    print(row("JS identity loss with dlib's face network, mirrored vs HR", other_identity))
 
     args.out.mkdir(parents=True, exist_ok=True)
     from skimage.io import imsave
+    from skimage.transform import resize
 
-    panel = np.concatenate([hr, sr, other], axis=1)
+    targets = [np.repeat(resize(e[0], (128, 128), order=0), 3, axis=-1) for e in edges["reference"]]
+    panel = np.concatenate([hr, sr, *targets], axis=1)
     path = args.out / "faces.png"
     imsave(path, (panel * 255).round().astype(np.uint8), check_contrast=False)
-    print(f"\nwrote {path} (HR | degraded | mirrored); done in {time.perf_counter() - start:.1f} s")
+    print(f"\nwrote {path} (HR | degraded | Canny targets at 32, 64, 128 px)")
+    print(f"done in {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":
