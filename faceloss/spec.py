@@ -217,6 +217,9 @@ From ``anet_type`` in dlib's ``examples/dnn_face_recognition_ex.cpp`` (levels 4.
 DLIB_FACE_RESNET_INPUT_SIZE: tuple[int, int] = (150, 150)
 """The face chip size ``(height, width)`` the dlib network takes (``input_rgb_image_sized<150>``)."""
 
+DLIB_FACE_RESNET_EMBEDDING_DIM: int = 128
+"""Length of dlib's face descriptor (its last layer, ``fc`` 256 -> 128)."""
+
 DLIB_FACE_RESNET_SCALE: float = 256.0
 """dlib's input normalisation divides ``rgb - mean`` (0..255 scale) by 256, not 255."""
 
@@ -397,3 +400,5 @@ __all__ += [
     "GRAY_FROM_RGB_Q16",
     "GRAY_SHIFT",
 ]
+
+__all__ += ["DLIB_FACE_RESNET_EMBEDDING_DIM"]

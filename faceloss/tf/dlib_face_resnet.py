@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from faceloss.spec import (
     DLIB_FACE_RESNET_BLOCKS,
+    DLIB_FACE_RESNET_EMBEDDING_DIM,
     DLIB_FACE_RESNET_INPUT_SIZE,
     DLIB_FACE_RESNET_SCALE,
 )
@@ -140,6 +141,7 @@ class DlibFaceResNet(keras.layers.Layer):
     """
 
     input_size: tuple[int, int] = DLIB_FACE_RESNET_INPUT_SIZE
+    embedding_dim: int = DLIB_FACE_RESNET_EMBEDDING_DIM
 
     def __init__(
         self,

@@ -17,6 +17,7 @@ from torch import nn
 
 from faceloss.spec import (
     DLIB_FACE_RESNET_BLOCKS,
+    DLIB_FACE_RESNET_EMBEDDING_DIM,
     DLIB_FACE_RESNET_INPUT_SIZE,
     DLIB_FACE_RESNET_SCALE,
 )
@@ -117,6 +118,7 @@ class DlibFaceResNet(nn.Module):
     """
 
     input_size: tuple[int, int] = DLIB_FACE_RESNET_INPUT_SIZE
+    embedding_dim: int = DLIB_FACE_RESNET_EMBEDDING_DIM
 
     def __init__(
         self,
