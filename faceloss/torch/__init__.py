@@ -15,8 +15,8 @@ try:
 except ImportError as error:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         "faceloss.torch needs PyTorch, which is not installed. Install the extra: "
-        "pip install 'faceloss[torch]' (for a CPU-only machine install torch from the CPU "
-        "wheel index first, e.g. pip install torch --index-url https://download.pytorch.org/whl/cpu)"
+        "pip install 'faceloss[torch]' (install the torch build you want first, e.g. a CPU-only "
+        "build, or pip may pick a multi-GB CUDA wheel)"
     ) from error
 
 from faceloss._face_region import FaceRegionResult
