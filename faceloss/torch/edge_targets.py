@@ -133,12 +133,7 @@ class EdgeTargets(nn.Module):
         super().__init__()
         self.scales = rules.check_scales(scales, None, None)
         rules.check_canny_options(k, low_ratio, l2_gradient)
-        if rules.check_threshold_presence(low, high):
-            low = rules.check_scalar_threshold("low", low)
-            high = rules.check_scalar_threshold("high", high)
-            if low > high:
-                raise rules.threshold_order_error(low, high)
-        self.low, self.high = low, high
+        self.low, self.high = rules.check_fixed_thresholds(low, high)
         self.k, self.low_ratio, self.l2_gradient = float(k), float(low_ratio), l2_gradient
 
     def forward(self, hr: torch.Tensor) -> list[torch.Tensor]:
