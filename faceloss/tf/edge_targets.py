@@ -134,7 +134,7 @@ class EdgeTargets(keras.layers.Layer):
         **kwargs: object,
     ) -> None:
         super().__init__(trainable=False, **kwargs)
-        self.scales = rules.check_scales(tuple(scales), None, None)
+        self.scales = rules.check_scales(scales, None, None)
         rules.check_canny_options(k, low_ratio, l2_gradient)
         self.low, self.high = rules.check_fixed_thresholds(low, high)
         self.k, self.low_ratio, self.l2_gradient = float(k), float(low_ratio), l2_gradient
