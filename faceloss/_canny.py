@@ -58,6 +58,17 @@ def check_scalar_threshold(name: str, value: object) -> float:
     return value
 
 
+def check_fixed_thresholds(low: object, high: object) -> tuple[float | None, float | None]:
+    """Check a module's Python-number thresholds: both or neither, each >= 0, ``low <= high``."""
+    if not check_threshold_presence(low, high):
+        return None, None
+    low = check_scalar_threshold("low", low)
+    high = check_scalar_threshold("high", high)
+    if low > high:
+        raise threshold_order_error(low, high)
+    return low, high
+
+
 def check_threshold_shape(name: str, shape: Sequence[int | None], batch: int | None) -> None:
     """A threshold tensor must be a scalar or hold one value per image, shape ``(N,)``."""
     shape = tuple(shape)

@@ -402,3 +402,22 @@ __all__ += [
 ]
 
 __all__ += ["DLIB_FACE_RESNET_EMBEDDING_DIM"]
+
+# --- Edge targets (issue 3; moved here by the backend review) -------------------------------
+
+EDGE_TARGET_SCALES: tuple[int, ...] = (4, 2, 1)
+"""Default downscale factors of ``edge_targets``: the three edge blocks of Table 1 sit after
+the x2, x4 and x8 transposed convolutions of a 16x16 input, i.e. at 1/4, 1/2 and 1 of the
+128x128 HR size, so their Canny targets are the HR image downscaled by 4, 2 and 1."""
+
+__all__ += ["EDGE_TARGET_SCALES"]
+
+# --- dlib face ResNet default input mean (moved here by the backend review) -----------------
+
+DLIB_FACE_RESNET_MEAN_RGB: tuple[float, float, float] = (122.782, 117.001, 104.298)
+"""The RGB mean (0..255) a :class:`DlibFaceResNet` subtracts before its weights are loaded:
+the defaults of dlib's ``input_rgb_image`` (``dlib/dnn/input.h``: ``avg_red(122.782),
+avg_green(117.001), avg_blue(104.298)``); loading the model file overwrites it with the
+file's exact values."""
+
+__all__ += ["DLIB_FACE_RESNET_MEAN_RGB"]

@@ -10,6 +10,7 @@ import numpy as np
 from faceloss import _canny as rules
 from faceloss.reference._checks import check_image, check_range
 from faceloss.reference.canny import canny
+from faceloss.spec import EDGE_TARGET_SCALES
 
 
 def downscale_x2(image: np.ndarray) -> np.ndarray:
@@ -52,7 +53,7 @@ def downscale_x2(image: np.ndarray) -> np.ndarray:
 
 
 def edge_targets(
-    hr: np.ndarray, scales: Sequence[int] = (4, 2, 1), **canny_kwargs: Any
+    hr: np.ndarray, scales: Sequence[int] = EDGE_TARGET_SCALES, **canny_kwargs: Any
 ) -> list[np.ndarray]:
     """Canny edge maps of the HR image at several scales: the edge blocks' targets (eq. 3).
 
@@ -64,7 +65,8 @@ def edge_targets(
         hr: high-resolution RGB or grayscale images :math:`(N, H, W, C)`, ``C`` in {1, 3},
             floats in [0, 1]; ``H`` and ``W`` divisible by every scale.
         scales: downscale factors, powers of two; the paper's edge blocks work at
-            1/4, 1/2 and 1 of the HR size (default ``(4, 2, 1)``).
+            1/4, 1/2 and 1 of the HR size (default ``(4, 2, 1)``,
+            :data:`faceloss.spec.EDGE_TARGET_SCALES`).
         **canny_kwargs: passed to :func:`~faceloss.reference.canny` (``low``, ``high``,
             ``k``, ``low_ratio``, ``l2_gradient``).
 

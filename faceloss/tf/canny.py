@@ -427,12 +427,7 @@ class Canny(keras.layers.Layer):
     ) -> None:
         super().__init__(trainable=False, **kwargs)
         rules.check_canny_options(k, low_ratio, l2_gradient)
-        if rules.check_threshold_presence(low, high):
-            low = rules.check_scalar_threshold("low", low)
-            high = rules.check_scalar_threshold("high", high)
-            if low > high:
-                raise rules.threshold_order_error(low, high)
-        self.low, self.high = low, high
+        self.low, self.high = rules.check_fixed_thresholds(low, high)
         self.k, self.low_ratio, self.l2_gradient = float(k), float(low_ratio), l2_gradient
 
     def call(self, image: tf.Tensor) -> tf.Tensor:

@@ -20,11 +20,10 @@ from faceloss.spec import (
     DLIB_FACE_RESNET_BLOCKS,
     DLIB_FACE_RESNET_EMBEDDING_DIM,
     DLIB_FACE_RESNET_INPUT_SIZE,
+    DLIB_FACE_RESNET_MEAN_RGB,
     DLIB_FACE_RESNET_SCALE,
 )
 from faceloss.tf._checks import check_image
-
-_DEFAULT_MEAN_RGB = (122.782, 117.001, 104.298)  # overwritten by the file's exact values
 
 
 def zero_pad_add(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
@@ -154,7 +153,7 @@ class DlibFaceResNet(keras.layers.Layer):
         super().__init__(trainable=trainable, **kwargs)
         self.weights_path = None if weights_path is None else os.fspath(weights_path)
         self.pretrained = pretrained
-        self.mean_rgb = np.asarray(_DEFAULT_MEAN_RGB, dtype=np.float64)
+        self.mean_rgb = np.asarray(DLIB_FACE_RESNET_MEAN_RGB, dtype=np.float64)
         policy = self.dtype_policy
         self.conv0 = keras.layers.Conv2D(32, 7, strides=2, name="conv0", dtype=policy)
         self.affine0 = Affine(name="affine0", dtype=policy)

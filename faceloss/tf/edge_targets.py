@@ -9,7 +9,7 @@ import keras
 import tensorflow as tf
 
 from faceloss import _canny as rules
-from faceloss.spec import CANNY_K, CANNY_LOW_RATIO
+from faceloss.spec import CANNY_K, CANNY_LOW_RATIO, EDGE_TARGET_SCALES
 from faceloss.tf._checks import check_image, check_range
 from faceloss.tf.canny import canny
 
@@ -54,7 +54,7 @@ def downscale_x2(image: tf.Tensor) -> tf.Tensor:
 
 
 def edge_targets(
-    hr: tf.Tensor, scales: Sequence[int] = (4, 2, 1), **canny_kwargs: Any
+    hr: tf.Tensor, scales: Sequence[int] = EDGE_TARGET_SCALES, **canny_kwargs: Any
 ) -> list[tf.Tensor]:
     """Canny edge maps of the HR image at several scales: the edge blocks' targets (eq. 3).
 
@@ -66,7 +66,8 @@ def edge_targets(
         hr: high-resolution RGB or grayscale images :math:`(N, H, W, C)`, ``C`` in {1, 3},
             floats in [0, 1]; ``H`` and ``W`` divisible by every scale.
         scales: downscale factors, powers of two; the paper's edge blocks work at
-            1/4, 1/2 and 1 of the HR size (default ``(4, 2, 1)``).
+            1/4, 1/2 and 1 of the HR size (default ``(4, 2, 1)``,
+            :data:`faceloss.spec.EDGE_TARGET_SCALES`).
         **canny_kwargs: passed to :func:`~faceloss.tf.canny` (``low``, ``high``,
             ``k``, ``low_ratio``, ``l2_gradient``).
 
@@ -103,7 +104,8 @@ class EdgeTargets(keras.layers.Layer):
     """Multi-scale Canny edge targets as a Keras layer; see :func:`edge_targets`.
 
     Args:
-        scales: downscale factors, powers of two (default ``(4, 2, 1)``).
+        scales: downscale factors, powers of two (default ``(4, 2, 1)``,
+            :data:`faceloss.spec.EDGE_TARGET_SCALES`).
         low: Canny low threshold (0..255 scale), or ``None`` (with ``high``) for adaptive.
         high: Canny high threshold, or ``None``.
         k: adaptive coefficient of eq. 1 (default 1.6).
@@ -124,7 +126,7 @@ class EdgeTargets(keras.layers.Layer):
 
     def __init__(
         self,
-        scales: Sequence[int] = (4, 2, 1),
+        scales: Sequence[int] = EDGE_TARGET_SCALES,
         low: float | None = None,
         high: float | None = None,
         *,
@@ -134,14 +136,9 @@ class EdgeTargets(keras.layers.Layer):
         **kwargs: object,
     ) -> None:
         super().__init__(trainable=False, **kwargs)
-        self.scales = rules.check_scales(tuple(scales), None, None)
+        self.scales = rules.check_scales(scales, None, None)
         rules.check_canny_options(k, low_ratio, l2_gradient)
-        if rules.check_threshold_presence(low, high):
-            low = rules.check_scalar_threshold("low", low)
-            high = rules.check_scalar_threshold("high", high)
-            if low > high:
-                raise rules.threshold_order_error(low, high)
-        self.low, self.high = low, high
+        self.low, self.high = rules.check_fixed_thresholds(low, high)
         self.k, self.low_ratio, self.l2_gradient = float(k), float(low_ratio), l2_gradient
 
     def call(self, hr: tf.Tensor) -> list[tf.Tensor]:

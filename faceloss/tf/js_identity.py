@@ -263,4 +263,5 @@ class JSIdentityLoss(keras.losses.Loss):
             "embedding": self.embedding,
             "crop": None if self.crop is None else list(self.crop),
             "input_size": list(self.input_size),
+            "dtype": self.dtype,
         }

@@ -6,10 +6,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from faceloss.torch._constant import constant
+
 
 def window_like(window: np.ndarray, like: torch.Tensor) -> torch.Tensor:
-    """A 1-D NumPy window as a tensor with ``like``'s dtype and device."""
-    return torch.as_tensor(window, dtype=like.dtype, device=like.device)
+    """A 1-D NumPy window as a tensor with ``like``'s dtype and device (made once per pair)."""
+    return constant(tuple(window.tolist()), like)
 
 
 def filter_valid(images: torch.Tensor, window: torch.Tensor) -> torch.Tensor:

@@ -347,12 +347,7 @@ class Canny(nn.Module):
     ) -> None:
         super().__init__()
         rules.check_canny_options(k, low_ratio, l2_gradient)
-        if rules.check_threshold_presence(low, high):
-            low = rules.check_scalar_threshold("low", low)
-            high = rules.check_scalar_threshold("high", high)
-            if low > high:
-                raise rules.threshold_order_error(low, high)
-        self.low, self.high = low, high
+        self.low, self.high = rules.check_fixed_thresholds(low, high)
         self.k, self.low_ratio, self.l2_gradient = float(k), float(low_ratio), l2_gradient
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:

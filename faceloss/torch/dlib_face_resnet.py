@@ -19,11 +19,10 @@ from faceloss.spec import (
     DLIB_FACE_RESNET_BLOCKS,
     DLIB_FACE_RESNET_EMBEDDING_DIM,
     DLIB_FACE_RESNET_INPUT_SIZE,
+    DLIB_FACE_RESNET_MEAN_RGB,
     DLIB_FACE_RESNET_SCALE,
 )
 from faceloss.torch._checks import check_image
-
-_DEFAULT_MEAN_RGB = (122.782, 117.001, 104.298)  # overwritten by the file's exact values
 
 
 def zero_pad_add(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -129,7 +128,9 @@ class DlibFaceResNet(nn.Module):
         super().__init__()
         self.weights_path = None if weights_path is None else os.fspath(weights_path)
         self.register_buffer(
-            "mean_rgb", torch.tensor(_DEFAULT_MEAN_RGB, dtype=torch.float32), persistent=False
+            "mean_rgb",
+            torch.tensor(DLIB_FACE_RESNET_MEAN_RGB, dtype=torch.float32),
+            persistent=False,
         )
         self.conv0 = nn.Conv2d(3, 32, 7, stride=2)
         self.affine0 = Affine(32)

@@ -10,6 +10,7 @@ from torch import nn
 from faceloss._face_region import check_thresholds
 from faceloss.spec import TAR_DISTANCES
 from faceloss.torch._checks import check_choice, check_embeddings, check_finite
+from faceloss.torch._constant import constant
 
 
 def _accepted(
@@ -25,7 +26,7 @@ def _accepted(
     check_finite(embeddings_hr, "embeddings_hr")
     squared = (embeddings_sr - embeddings_hr.to(embeddings_sr.dtype)).square().sum(dim=1)
     d = squared.sqrt() if distance == "euclidean" else squared
-    limits_t = torch.tensor(limits, dtype=d.dtype, device=d.device)
+    limits_t = constant(limits, d)
     return (d[None, :] <= limits_t[:, None]).sum(dim=1), d.shape[0]
 
 

@@ -7,13 +7,14 @@ from torch import nn
 
 from faceloss.spec import REDUCTIONS, YUV_FROM_RGB
 from faceloss.torch._checks import check_choice, check_finite, check_image, check_same_shape
+from faceloss.torch._constant import constant
 from faceloss.torch._reduce import reduce
 
-_YUV_FROM_RGB = torch.tensor(YUV_FROM_RGB.tolist(), dtype=torch.float64)
+_YUV_FROM_RGB = tuple(tuple(row) for row in YUV_FROM_RGB.tolist())
 
 
 def _yuv_matrix(like: torch.Tensor) -> torch.Tensor:
-    return _YUV_FROM_RGB.to(dtype=like.dtype, device=like.device)
+    return constant(_YUV_FROM_RGB, like)
 
 
 def _rgb_to_yuv(image: torch.Tensor) -> torch.Tensor:

@@ -50,3 +50,9 @@ def test_raises_on_bad_scales():
         EdgeTargets(scales=(3,))
     with pytest.raises(ValueError, match="divisible by every scale"):
         edge_targets(tf.random.uniform((1, 24, 24, 3)), scales=(16,))
+
+
+@pytest.mark.parametrize("scales", ["421", 4, ()])
+def test_module_raises_the_function_type_error_on_non_sequence_scales(scales):
+    with pytest.raises(TypeError, match="scales must be a non-empty sequence of ints"):
+        EdgeTargets(scales=scales)

@@ -127,3 +127,18 @@ class TestSSIM:
             ssim(np.zeros((1, 3, 16, 16)), torch.zeros(1, 3, 16, 16))
         with pytest.raises(ValueError, match="padding must be one of"):
             SSIM(padding="reflect")
+
+
+def test_gaussian_window_is_made_once_per_dtype_and_device():
+    # A new tensor per call would be a host-to-device copy (a CUDA sync) per SSIM/VIF call.
+    from faceloss.reference.ssim import gaussian_window
+    from faceloss.torch._filter import window_like
+
+    like = torch.rand(1, 1, 2, 2)
+    assert window_like(gaussian_window(), like) is window_like(gaussian_window(), like.clone())
+    torch.testing.assert_close(
+        window_like(gaussian_window(), like.double()),
+        torch.from_numpy(gaussian_window()),
+        rtol=0,
+        atol=0,
+    )

@@ -80,3 +80,25 @@ def test_gradient_flows_to_both_inputs_like_mse():
     target = torch.rand(1, 3, 4, 4, requires_grad=True)
     luminance_chrominance_loss(prediction, target).backward()
     torch.testing.assert_close(prediction.grad, -target.grad)
+
+
+def test_yuv_matrix_is_made_once_per_dtype_and_device():
+    # A new tensor per call would be a host-to-device copy (a CUDA sync) at every loss call.
+    from faceloss.torch.yuv import _yuv_matrix
+
+    image = torch.rand(1, 3, 2, 2)
+    assert _yuv_matrix(image) is _yuv_matrix(image.clone())
+    assert _yuv_matrix(image.double()).dtype == torch.float64
+    assert _yuv_matrix(image.double()) is _yuv_matrix(image.double())
+
+
+def test_a_first_call_under_inference_mode_does_not_break_later_gradients():
+    from faceloss.torch._constant import _cached
+
+    _cached.cache_clear()
+    target = torch.rand(2, 3, 4, 4)
+    with torch.inference_mode():
+        luminance_chrominance_loss(torch.rand(2, 3, 4, 4), target)
+    prediction = torch.rand(2, 3, 4, 4, requires_grad=True)
+    luminance_chrominance_loss(prediction, target).backward()
+    assert prediction.grad is not None and prediction.grad.abs().sum() > 0
