@@ -42,7 +42,6 @@ YUV_FROM_RGB: np.ndarray = np.array(
     ],
     dtype=np.float64,
 )
-YUV_FROM_RGB.setflags(write=False)
 """The analog BT.601 RGB -> YUV matrix of the paper's eq. 7 (rows Y, U, V; columns R, G, B).
 
 ``yuv = YUV_FROM_RGB @ rgb`` for an RGB column vector with values in [0, 1];
@@ -62,6 +61,7 @@ How the peers compare (measured with TensorFlow 2.21 and kornia 0.9):
 
 The array is read-only; copy it to modify.
 """
+YUV_FROM_RGB.setflags(write=False)
 
 LN2: float = math.log(2.0)
 """Natural log of 2: the upper bound of the Jensen-Shannon divergence in nats."""

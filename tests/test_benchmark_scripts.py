@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +23,24 @@ def test_parity_report_runs_and_prints_a_table():
     assert result.returncode == 0, result.stderr[-2000:]
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
     assert len(rows) == 1 + 6  # header, then 3 functions x 2 dtypes
+
+
+def test_edge_block_benchmark_checks_agreement_and_prints_both_timings():
+    small = ["--repeats", "1", "--batch", "2", "--channels", "4", "--side", "32"]
+    result = subprocess.run(
+        [sys.executable, "benchmarks/edge_block.py", *small],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]  # includes the outputs-agree check
+    assert "input (2, 4, 32, 32), pool_size 10" in result.stdout
+    for name in ("faceloss", "naive"):
+        assert re.search(rf"^{name} +\d+\.\d ms$", result.stdout, re.M), result.stdout
+    assert re.search(r"^naive / faceloss = \d+\.\d\dx$", result.stdout, re.M), result.stdout

@@ -21,7 +21,7 @@ def load_script(name: str):
 @pytest.mark.slow
 def test_speed_benchmark_quick_mode_prints_a_table_with_every_row(shared_data, capsys):
     pytest.importorskip("kornia", reason="the benchmark compares with kornia")
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip("torch", reason="needs the torch extra")
     threads = torch.get_num_threads()
     try:
         assert load_script("canny").main(["--quick", "--data", str(shared_data)]) == 0

@@ -72,9 +72,10 @@ def test_serialization_round_trip_with_a_network_layer() -> None:
     assert restored.network.name == "dlib_custom" and restored.crop == (0.1, 0.1, 0.8, 0.8)
 
 
-def test_mixed_bfloat16_is_finite(net: DlibFaceResNet) -> None:
-    bf16 = DlibFaceResNet(dtype="mixed_bfloat16")
-    loss = JSIdentityLoss(bf16, reduction=None)
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_is_finite_and_close(net: DlibFaceResNet, policy: str) -> None:
+    low = DlibFaceResNet(dtype=policy)
+    loss = JSIdentityLoss(low, reduction=None)
     a = tf.random.uniform((1, 64, 64, 3), seed=9)
     b = tf.random.uniform((1, 64, 64, 3), seed=10)
     with tf.GradientTape() as tape:

@@ -101,12 +101,15 @@ def test_celeba_crop_takes_the_face_box() -> None:
     assert box.sum() > whole.sum()  # the box is smaller, so it is enlarged more
 
 
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "fp16"])
 @pytest.mark.parametrize("embedding", ["raw", "normalized"])
-def test_autocast_bfloat16_is_finite_and_close(criterion: JSIdentityLoss, embedding: str) -> None:
+def test_autocast_is_finite_and_close(
+    criterion: JSIdentityLoss, embedding: str, dtype: torch.dtype
+) -> None:
     loss = JSIdentityLoss(criterion.network, embedding=embedding, reduction="none")
     a, b = torch.rand(1, 3, 64, 64), torch.rand(1, 3, 64, 64)
     sr = a.clone().requires_grad_(True)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
+    with torch.autocast("cpu", dtype=dtype):
         value = loss(sr, b)
     value.sum().backward()
     assert value.dtype == torch.float32

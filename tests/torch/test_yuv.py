@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import skimage.data
 import torch
 
 from faceloss import reference
@@ -31,8 +32,7 @@ def test_module_repr_shows_reduction():
 
 
 def test_real_face_value_matches_reference():
-    skimage_data = pytest.importorskip("skimage.data", reason="needs scikit-image")
-    face = skimage_data.astronaut()[::4, ::4].astype(np.float64) / 255.0  # 128x128 RGB
+    face = skimage.data.astronaut()[::4, ::4].astype(np.float64) / 255.0  # 128x128 RGB
     blurred = (face + np.roll(face, 1, axis=0) + np.roll(face, 1, axis=1)) / 3
     expected = float(reference.luminance_chrominance_loss(blurred[None], face[None]))
     as_torch = lambda a: torch.from_numpy(a[None].transpose(0, 3, 1, 2).copy())  # noqa: E731
