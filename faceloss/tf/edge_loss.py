@@ -18,6 +18,7 @@ from faceloss.tf._checks import (
     check_scale_weights,
     check_sequence,
 )
+from faceloss.tf._loss import Loss
 
 
 def edge_loss(
@@ -98,7 +99,7 @@ def edge_loss(
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class EdgeLoss(keras.losses.Loss):
+class EdgeLoss(Loss):
     r"""Multi-scale edge loss (eq. 3) as a Keras loss; see :func:`edge_loss`.
 
     How it fits Keras: one ``keras.losses.Loss`` that takes *all* scales at once.
@@ -156,4 +157,4 @@ class EdgeLoss(keras.losses.Loss):
 
     def get_config(self) -> dict:
         weights = None if self.weights is None else list(self.weights)
-        return {**super().get_config(), "weights": weights, "dtype": self.dtype}
+        return {**super().get_config(), "weights": weights}

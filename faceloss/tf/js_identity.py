@@ -17,6 +17,7 @@ from faceloss._identity import (
 )
 from faceloss.spec import JS_IDENTITY_EMBEDDING, JS_IDENTITY_TEMPERATURE, REDUCTIONS
 from faceloss.tf._checks import check_choice, check_finite, check_image, check_same_shape
+from faceloss.tf._loss import Loss
 from faceloss.tf._reduce import reduce
 from faceloss.tf.js_divergence import js_divergence
 
@@ -157,7 +158,7 @@ def js_identity_loss(
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class JSIdentityLoss(keras.losses.Loss):
+class JSIdentityLoss(Loss):
     r"""Jensen-Shannon identity loss (eqs. 4-6) with a frozen network; see :func:`js_identity_loss`.
 
     ``call(y_true, y_pred)`` follows Keras' argument order (imposed by ``fit``) and
@@ -263,5 +264,4 @@ class JSIdentityLoss(keras.losses.Loss):
             "embedding": self.embedding,
             "crop": None if self.crop is None else list(self.crop),
             "input_size": list(self.input_size),
-            "dtype": self.dtype,
         }

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from faceloss.spec import REDUCTIONS, YUV_FROM_RGB
 from faceloss.tf._checks import check_choice, check_finite, check_image, check_same_shape
+from faceloss.tf._loss import Loss
 from faceloss.tf._reduce import reduce
 
 
@@ -92,7 +93,7 @@ def luminance_chrominance_loss(
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class LuminanceChrominanceLoss(keras.losses.Loss):
+class LuminanceChrominanceLoss(Loss):
     r"""Luminance-chrominance error (eq. 8) as a loss object; see :func:`luminance_chrominance_loss`.
 
     ``call(y_true, y_pred)`` follows Keras' argument order (imposed by ``fit``) and
@@ -136,7 +137,3 @@ class LuminanceChrominanceLoss(keras.losses.Loss):
     def call(self, y_true: tf.Tensor, y_pred: tf.Tensor) -> tf.Tensor:
         squared = luminance_chrominance_loss(prediction=y_pred, target=y_true, reduction="none")
         return tf.reduce_mean(squared, axis=[1, 2, 3])
-
-    def get_config(self) -> dict:
-        # keras.losses.Loss.get_config drops ``dtype``; keep every __init__ argument.
-        return {**super().get_config(), "dtype": self.dtype}
