@@ -109,6 +109,15 @@ def check_detector_image(image: object) -> np.ndarray:
         TypeError: not a NumPy array, or not uint8.
         ValueError: not of shape ``(H, W, 3)`` with ``H, W >= 1`` (grayscale ``(H, W)``,
             ``(H, W, 1)``, RGBA and batches are refused).
+
+    Example:
+        >>> import numpy as np
+        >>> check_detector_image(np.zeros((4, 5, 3), dtype=np.uint8)).shape
+        (4, 5, 3)
+        >>> check_detector_image(np.zeros((4, 5, 3)))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: image must have dtype uint8 (values 0..255), got float64; ...
     """
     v.check_type("image", image, np.ndarray, "a numpy.ndarray")
     if image.dtype != np.uint8:

