@@ -24,6 +24,7 @@ from faceloss.spec import (
     DLIB_FACE_RESNET_SCALE,
 )
 from faceloss.tf._checks import check_image
+from faceloss.weights.layout import conv_kernel_torch_to_keras
 
 
 def zero_pad_add(a: tf.Tensor, b: tf.Tensor) -> tf.Tensor:
@@ -233,7 +234,7 @@ class DlibFaceResNet(keras.layers.Layer):
 
 def _conv(arrays: dict[str, np.ndarray], name: str) -> list[np.ndarray]:
     """torch ``(O, I, kh, kw)`` weight + bias -> Keras ``(kh, kw, I, O)`` kernel + bias."""
-    return [arrays[f"{name}.weight"].transpose(2, 3, 1, 0), arrays[f"{name}.bias"]]
+    return [conv_kernel_torch_to_keras(arrays[f"{name}.weight"]), arrays[f"{name}.bias"]]
 
 
 def _affine(arrays: dict[str, np.ndarray], name: str) -> list[np.ndarray]:

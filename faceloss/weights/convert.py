@@ -27,6 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from faceloss.weights.layout import conv_kernel_torch_to_keras
+
 _SKIPPED_SUFFIX = "num_batches_tracked"
 _MAX_LISTED = 12
 
@@ -34,7 +36,7 @@ _MAX_LISTED = 12
 _Transform = Callable[[np.ndarray], np.ndarray]
 _LEAVES: dict[str, dict[str, tuple[str, _Transform | None]]] = {
     "Conv2D": {
-        "weight": ("kernel", lambda w: np.transpose(w, (2, 3, 1, 0))),
+        "weight": ("kernel", conv_kernel_torch_to_keras),
         "bias": ("bias", None),
     },
     "Dense": {"weight": ("kernel", lambda w: np.transpose(w)), "bias": ("bias", None)},
