@@ -25,4 +25,10 @@ echo "==> installing faceloss with the torch, tf-cpu, identity, detect, dlib-ref
 echo "==> installing peer libraries for comparisons (kornia, torchmetrics, pytorch-msssim, piq)"
 "$PY" -m pip install --quiet --no-deps "kornia==0.9.0" "kornia_rs==0.2.0" "torchmetrics==1.9.0" \
   "lightning-utilities==0.15.3" "pytorch-msssim==1.0.0" "piq==0.8.0"
+# The reference model is faceloss's first user, packaged as its own distribution (eipnet).
+# editable_mode=compat puts reference_model/src on sys.path, so the repository's
+# reference_model/ folder cannot shadow the package when Python runs from the repository root.
+echo "==> installing the reference model (eipnet) with its keras-cpu, tensorboard, detect and onnx extras"
+"$PY" -m pip install --quiet -e "reference_model[keras-cpu,tensorboard,detect,onnx]" \
+  --config-settings editable_mode=compat
 echo "==> environment ready: $VENV"
