@@ -10,6 +10,8 @@ Keras layer                 torch parameter               conversion
 ==========================  ============================  ========================================
 ``Conv2D``                  ``weight`` [out, in, h, w]    ``kernel`` = transpose to [h, w, in, out]
                             ``bias`` [out]                ``bias``
+``Conv2DTranspose``         ``weight`` [in, out, h, w]    ``kernel`` = transpose to [h, w, out, in]
+                            ``bias`` [out]                ``bias``
 ``Dense``                   ``weight`` [out, in]          ``kernel`` = transpose to [in, out]
                             ``bias`` [out]                ``bias``
 ``BatchNormalization``      ``weight``, ``bias``          ``gamma``, ``beta``
@@ -18,6 +20,10 @@ Keras layer                 torch parameter               conversion
 
 ``num_batches_tracked`` buffers carry no value for inference and are skipped. Neither torch
 nor Keras is imported here: the state dict may hold torch tensors or NumPy arrays.
+:func:`keras_to_torch` reads the same mapping the other way, into a torch ``state_dict``.
+
+The transposed convolutions of both frameworks are the adjoint of the plain convolution
+with the same kernel, so the kernel is only reordered, never flipped.
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ _LEAVES: dict[str, dict[str, tuple[str, _Transform | None]]] = {
         "weight": ("kernel", conv_kernel_torch_to_keras),
         "bias": ("bias", None),
     },
+    "Conv2DTranspose": {
+        "weight": ("kernel", lambda w: np.transpose(w, (2, 3, 1, 0))),
+        "bias": ("bias", None),
+    },
     "Dense": {"weight": ("kernel", lambda w: np.transpose(w)), "bias": ("bias", None)},
     "BatchNormalization": {
         "weight": ("gamma", None),
@@ -50,11 +60,18 @@ _LEAVES: dict[str, dict[str, tuple[str, _Transform | None]]] = {
 # The torch shape a Keras variable of a given shape needs (the inverse transpose).
 _TORCH_SHAPE: dict[tuple[str, str], Callable[[tuple[int, ...]], tuple[int, ...]]] = {
     ("Conv2D", "weight"): lambda s: (s[3], s[2], s[0], s[1]),
+    ("Conv2DTranspose", "weight"): lambda s: (s[3], s[2], s[0], s[1]),
     ("Dense", "weight"): lambda s: (s[1], s[0]),
+}
+# Keras -> torch, the inverse of each transform above.
+_TO_TORCH: dict[tuple[str, str], _Transform] = {
+    ("Conv2D", "weight"): lambda k: np.transpose(k, (3, 2, 0, 1)),
+    ("Conv2DTranspose", "weight"): lambda k: np.transpose(k, (3, 2, 0, 1)),
+    ("Dense", "weight"): lambda k: np.transpose(k),
 }
 
 
-__all__ = ["keras_weight_map", "torch_to_keras"]
+__all__ = ["keras_to_torch", "keras_weight_map", "torch_to_keras"]
 
 
 def _to_numpy(value: Any, key: str) -> np.ndarray:
@@ -99,7 +116,7 @@ def keras_weight_map(keras_model: Any) -> dict[str, tuple[Any, str, _Transform |
     """Map torch-style keys (``"conv2d_1a.conv.weight"``) to the Keras variables they fill.
 
     Walks the Keras model's public layer attributes (list items by index) down to
-    ``Conv2D``, ``Dense`` and ``BatchNormalization`` leaves.
+    ``Conv2D``, ``Conv2DTranspose``, ``Dense`` and ``BatchNormalization`` leaves.
 
     Args:
         keras_model: a built Keras model or layer whose sublayers carry torch attribute names.
@@ -143,7 +160,8 @@ def keras_weight_map(keras_model: Any) -> dict[str, tuple[Any, str, _Transform |
     stray = [w.path for w in keras_model.weights if id(w) not in covered]
     if stray:
         raise TypeError(
-            f"{len(stray)} Keras weight(s) are not reachable as Conv2D/Dense/BatchNormalization "
+            f"{len(stray)} Keras weight(s) are not reachable as Conv2D/Conv2DTranspose/Dense/"
+            "BatchNormalization "
             f"sublayers named like the torch attributes: {stray[:_MAX_LISTED]}"
         )
     return mapping
@@ -220,3 +238,37 @@ def torch_to_keras(torch_model_or_state_dict: Any, keras_model: Any) -> Any:
     for variable, array in assignments:
         variable.assign(np.ascontiguousarray(array).astype(variable.dtype))
     return keras_model
+
+
+def keras_to_torch(keras_model: Any) -> dict[str, np.ndarray]:
+    """Read a Keras model's weights as a torch ``state_dict`` (NumPy arrays, torch layouts).
+
+    The inverse of :func:`torch_to_keras`: the keys are the torch attribute paths of
+    :func:`keras_weight_map`, kernels are reordered into torch's layouts. Load the result
+    with ``module.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})``.
+
+    Args:
+        keras_model: a built Keras model or layer whose sublayers carry torch attribute names.
+
+    Returns:
+        ``{torch key: float array}``, sorted by key, each array a contiguous copy.
+
+    Raises:
+        TypeError: as :func:`keras_weight_map`.
+
+    Example:
+        >>> import keras
+        >>> class Net(keras.Model):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.fc = keras.layers.Dense(2)
+        ...         self.fc.build((None, 3))
+        >>> {k: v.shape for k, v in keras_to_torch(Net()).items()}
+        {'fc.bias': (2,), 'fc.weight': (2, 3)}
+    """
+    state: dict[str, np.ndarray] = {}
+    for key, (variable, kind, _) in sorted(keras_weight_map(keras_model).items()):
+        array = np.asarray(variable.numpy())
+        transform = _TO_TORCH.get((kind, key.rsplit(".", 1)[-1]))
+        state[key] = np.ascontiguousarray(transform(array) if transform else array)
+    return state

@@ -9,7 +9,7 @@ import tensorflow as tf
 import torch
 from torch import nn
 
-from faceloss.weights.convert import keras_weight_map, torch_to_keras
+from faceloss.weights.convert import keras_to_torch, keras_weight_map, torch_to_keras
 from tests.parity.networks import seeded_state_dict
 
 
@@ -122,3 +122,59 @@ class TestTorchToKeras:
 
         with pytest.raises(TypeError, match=r"1 Keras weight.* not reachable.*scale"):
             torch_to_keras({}, Stray())
+
+
+class TorchUp(nn.Module):
+    """A strided transposed convolution (torch layout ``(in, out, kh, kw)``) and a Linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.up = nn.ConvTranspose2d(3, 5, 4, stride=2, padding=1)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.up(x).mean(dim=(2, 3)))
+
+
+class KerasUp(keras.Model):
+    """Its Keras twin: ``Conv2DTranspose`` with 'same' padding crops like torch's padding=1."""
+
+    def __init__(self, dtype: str) -> None:
+        super().__init__(dtype=dtype)
+        self.up = keras.layers.Conv2DTranspose(5, 4, strides=2, padding="same", dtype=dtype)
+        self.fc = keras.layers.Dense(2, dtype=dtype)
+
+    def call(self, x: tf.Tensor) -> tf.Tensor:
+        return self.fc(tf.reduce_mean(self.up(x), axis=(1, 2)))
+
+
+def _built_up_pair() -> tuple[TorchUp, KerasUp]:
+    torch_net = TorchUp().double()
+    torch_net.load_state_dict(seeded_state_dict(torch_net, seed=3))
+    keras_net = KerasUp(dtype="float64")
+    keras_net(np.zeros((1, 6, 6, 3)))
+    return torch_net, keras_net
+
+
+def test_transposed_convolution_copies_to_keras_and_back_exactly() -> None:
+    torch_net, keras_net = _built_up_pair()
+    torch_to_keras(torch_net, keras_net)
+    x = np.random.default_rng(0).random((2, 7, 5, 3))
+    want = torch_net.up(torch.from_numpy(x).permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+    np.testing.assert_allclose(keras_net.up(x).numpy(), want.detach().numpy(), atol=1e-12)
+    back = keras_to_torch(keras_net)
+    assert sorted(back) == sorted(torch_net.state_dict())
+    for key, value in torch_net.state_dict().items():
+        np.testing.assert_array_equal(back[key], value.numpy())
+
+
+def test_keras_to_torch_loads_into_the_torch_twin() -> None:
+    _, keras_net = _built_up_pair()
+    fresh = TorchUp().double()
+    fresh.load_state_dict({k: torch.from_numpy(v) for k, v in keras_to_torch(keras_net).items()})
+    x = np.random.default_rng(1).random((2, 6, 6, 3))
+    np.testing.assert_allclose(
+        fresh(torch.from_numpy(x).permute(0, 3, 1, 2)).detach().numpy(),
+        keras_net(x).numpy(),
+        atol=1e-12,
+    )
