@@ -19,7 +19,14 @@ from torch import nn
 
 from faceloss._padding import split_padding
 from faceloss.spec import EDGE_BLOCK_RELU
-from faceloss.torch._checks import check_bool, check_image, check_int, check_shape, check_tensor
+from faceloss.torch._checks import (
+    _tracing,
+    check_bool,
+    check_image,
+    check_int,
+    check_shape,
+    check_tensor,
+)
 
 MATMUL_COST_RATIO = 16
 """Average by banded matrix products while ``H + W <= MATMUL_COST_RATIO * s**2``, else pool.
@@ -166,7 +173,8 @@ def edge_block(
         1.7778
     """
     if not torch.jit.is_scripting():
-        _check_edge_block(features, weight, bias, pool_size, relu)
+        if not _tracing():  # traced (ONNX export) or compiled: shapes are symbolic
+            _check_edge_block(features, weight, bias, pool_size, relu)
     difference = features - _avg_pool_same(features, pool_size)
     if relu:
         difference = torch.relu(difference)

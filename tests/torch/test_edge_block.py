@@ -163,3 +163,13 @@ def test_torchscript_cost_ratio_literal_equals_the_constant():
     assert f"ratio = {edge_module.MATMUL_COST_RATIO}  #" in inspect.getsource(
         edge_module._use_matmul
     )
+
+
+def test_edge_block_traces_with_symbolic_shapes() -> None:
+    """torch.jit.trace (and so the ONNX exporter) sees tensor-valued shapes: no checks run."""
+    block = EdgeBlock(4, pool_size=10)
+    x = torch.rand(2, 4, 12, 12)
+    traced = torch.jit.trace(block, (x,))
+    other = torch.rand(3, 4, 12, 12)
+    for got, want in zip(traced(other), block(other), strict=True):
+        torch.testing.assert_close(got, want)

@@ -1,0 +1,278 @@
+"""EIPNet's generator and discriminator: Table 1/2 exactly, torch and Keras twins, exports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from reference_model import (
+    DiscriminatorArchitecture,
+    GeneratorArchitecture,
+    build_discriminator,
+    build_generator,
+    copy_weights,
+    load_weights,
+    save_weights,
+)
+
+SMALL = (32, 16, 16, 8)  # same topology, narrow: fast twins for the many-case tests
+SMALL_D = (8, 8, 16, 16, 16, 16, 16)
+VARIANTS = ["paper", "official"]
+
+
+def _nchw(x: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(x).permute(0, 3, 1, 2)
+
+
+def _torch_outputs(net: torch.nn.Module, lr: np.ndarray) -> list[np.ndarray]:
+    with torch.no_grad():
+        sr, edges = net(_nchw(lr))
+    return [t.permute(0, 2, 3, 1).contiguous().numpy() for t in (sr, *edges)]
+
+
+def _keras_outputs(net, lr: np.ndarray) -> list[np.ndarray]:
+    sr, edges = net(lr)
+    return [np.asarray(t) for t in (sr, *edges)]
+
+
+def _random_lr(n: int = 2, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).random((n, 16, 16, 3), dtype=np.float32)
+
+
+def _randomise(net: torch.nn.Module, seed: int) -> None:
+    """Non-trivial biases as well as weights (torch's default init leaves them small)."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=generator))
+
+
+def test_paper_generator_has_table_9s_parameter_count() -> None:
+    net = build_generator("torch")
+    count = sum(p.numel() for p in net.parameters())
+    assert count == GeneratorArchitecture().parameter_count() == 11_915_654
+    assert abs(count / 1e6 - 11.91) <= 0.01
+
+
+def test_paper_generator_has_table_9s_gmacs_in_convolutions() -> None:
+    """10.16 GMACs (Table 9) +-1%, counting what the paper counts: the convolutions.
+
+    FlopCounterMode counts 2 FLOPs per multiply-accumulate in convolutions (plain and
+    transposed) and matrix products. faceloss's EdgeBlock computes its 'SAME' average
+    pooling as banded matrix products (faster than pooling at these sizes), which the
+    counter sees as extra mm/bmm work; the paper's GMACs count only the convolutions.
+    """
+    net = build_generator("torch", channels_last=False)
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad():
+        net(torch.rand(1, 3, 16, 16))
+    by_op = {str(op): n for op, n in counter.get_flop_counts()["Global"].items()}
+    conv_macs = sum(n for op, n in by_op.items() if "convolution" in op) / 2
+    pool_macs = sum(n for op, n in by_op.items() if "convolution" not in op) / 2
+    assert abs(conv_macs / 1e9 - 10.16) / 10.16 <= 0.01, conv_macs
+    assert 0 < pool_macs / 1e9 < 0.4, by_op  # the averaging products: 0.35 GMAC
+
+
+def test_official_generator_differs_only_in_the_last_convolution_size() -> None:
+    paper, official = build_generator("torch"), build_generator("torch", "official")
+    assert paper.conv4.kernel_size == (3, 3) and official.conv4.kernel_size == (1, 1)
+    assert official.edge1.relu and not paper.edge1.relu
+    assert sum(p.numel() for p in official.parameters()) == 11_912_582
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_generator_outputs_have_the_three_edge_scales(variant: str) -> None:
+    sr, edges = build_generator("torch", variant, channels=SMALL)(torch.rand(3, 3, 16, 16))
+    assert sr.shape == (3, 3, 128, 128)
+    assert [tuple(e.shape) for e in edges] == [(3, 1, 32, 32), (3, 1, 64, 64), (3, 1, 128, 128)]
+
+
+def test_keras_generator_has_the_same_parameter_count() -> None:
+    net = build_generator("keras")
+    assert net.count_params() == 11_915_654
+    sr, edges = net(_random_lr(1))
+    assert tuple(sr.shape) == (1, 128, 128, 3)
+    assert [tuple(e.shape) for e in edges] == [(1, 32, 32, 1), (1, 64, 64, 1), (1, 128, 128, 1)]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_copy_weights_torch_to_keras_and_back_gives_the_same_outputs(variant: str) -> None:
+    source = build_generator("torch", variant, channels=SMALL)
+    _randomise(source, 1)
+    keras_net = copy_weights(source, build_generator("keras", variant, channels=SMALL))
+    lr = _random_lr()
+    want = _torch_outputs(source, lr)
+    for got, ref in zip(_keras_outputs(keras_net, lr), want, strict=True):
+        np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
+    back = copy_weights(keras_net, build_generator("torch", variant, channels=SMALL))
+    for got, ref in zip(_torch_outputs(back, lr), want, strict=True):
+        np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
+
+
+def test_copy_weights_full_paper_generator_to_keras() -> None:
+    source = build_generator("torch")
+    keras_net = copy_weights(source, build_generator("keras"))
+    lr = _random_lr(1, seed=3)
+    for got, ref in zip(_keras_outputs(keras_net, lr), _torch_outputs(source, lr), strict=True):
+        np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_safetensors_round_trip_in_both_backends(variant: str, tmp_path) -> None:
+    source = build_generator("torch", variant, channels=SMALL)
+    _randomise(source, 2)
+    path = save_weights(source, tmp_path / "g.safetensors", training_command="eipnet train x")
+    lr = _random_lr(seed=4)
+    want = _torch_outputs(source, lr)
+    fresh = build_generator("torch", variant, channels=SMALL)
+    meta = load_weights(fresh, path)
+    assert meta["training_command"] == "eipnet train x" and meta["network"] == "generator"
+    for got, ref in zip(_torch_outputs(fresh, lr), want, strict=True):
+        np.testing.assert_array_equal(got, ref)
+    keras_net = build_generator("keras", variant, channels=SMALL)
+    load_weights(keras_net, path)
+    for got, ref in zip(_keras_outputs(keras_net, lr), want, strict=True):
+        np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
+    # the Keras model writes a file the torch model reads back identically
+    again = build_generator("torch", variant, channels=SMALL)
+    load_weights(again, save_weights(keras_net, tmp_path / "k.safetensors"))
+    for a, b in zip(again.state_dict().values(), source.state_dict().values(), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_load_weights_refuses_another_architecture_or_network(tmp_path) -> None:
+    path = save_weights(build_generator("torch", channels=SMALL), tmp_path / "g.safetensors")
+    with pytest.raises(ValueError, match="architecture"):
+        load_weights(build_generator("torch", "official", channels=SMALL), path)
+    disc = build_discriminator("torch", channels=SMALL_D, fc=8)
+    with pytest.raises(ValueError, match="holds a generator"):
+        load_weights(disc, path)
+    (tmp_path / "junk.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(ValueError, match=r"junk\.safetensors"):
+        load_weights(build_generator("torch", channels=SMALL), tmp_path / "junk.safetensors")
+
+
+def test_copy_weights_refuses_a_mismatch() -> None:
+    with pytest.raises(ValueError, match="architectures differ"):
+        copy_weights(
+            build_generator("torch", channels=SMALL),
+            build_generator("keras", channels=(32, 16, 16, 16)),
+        )
+    with pytest.raises(TypeError, match="EIPNet"):
+        copy_weights(torch.nn.Linear(2, 2), build_generator("torch", channels=SMALL))
+
+
+def test_paper_discriminator_matches_table_2() -> None:
+    net = build_discriminator("torch")
+    convs = [net.conv1_1, net.conv1_2, net.conv2_1, net.conv2_2, net.conv3_1, net.conv3_2]
+    assert [c.out_channels for c in [*convs, net.conv4]] == [128, 128, 256, 256, 256, 512, 512]
+    assert [c.stride[0] for c in [*convs, net.conv4]] == [1, 2, 1, 2, 1, 2, 1]
+    assert net.fc1.in_features == 512 * 16 * 16 and net.fc1.out_features == 512
+    assert net.fc2.out_features == 1
+    assert build_discriminator("torch", "official").fc1.in_features == 512 * 15 * 15
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_discriminator_twins_agree(variant: str) -> None:
+    torch_net = build_discriminator("torch", variant, channels=SMALL_D, fc=16)
+    _randomise(torch_net, 5)
+    keras_net = copy_weights(
+        torch_net, build_discriminator("keras", variant, channels=SMALL_D, fc=16)
+    )
+    image = np.random.default_rng(6).random((2, 128, 128, 3), dtype=np.float32)
+    with torch.no_grad():
+        want = torch_net(_nchw(image)).numpy()
+    np.testing.assert_allclose(np.asarray(keras_net(image)), want, atol=1e-4, rtol=0)
+    back = copy_weights(keras_net, build_discriminator("torch", variant, channels=SMALL_D, fc=16))
+    with torch.no_grad():
+        np.testing.assert_allclose(back(_nchw(image)).numpy(), want, atol=1e-4, rtol=0)
+
+
+def test_paper_discriminator_pads_like_tensorflow_same() -> None:
+    """Stride-2 'SAME' in TF pads 0 before and 1 after: the first output pixel sees rows 0-2."""
+    net = build_discriminator("torch", channels=(1, 1, 1, 1, 1, 1, 1), fc=1, channels_last=False)
+    x = torch.zeros(1, 1, 8, 8)
+    conv = torch.nn.Conv2d(1, 1, 3, stride=2, bias=False)
+    with torch.no_grad():
+        conv.weight.fill_(1.0)
+        x[0, 0, 0:3, 0:3] = 1.0
+        padded = torch.nn.functional.pad(x, (0, 1, 0, 1))
+        assert conv(padded)[0, 0, 0, 0] == 9.0  # TF: rows/cols 0..2, no leading pad
+    assert net.conv1_2.padding == (0, 0)
+
+
+@pytest.mark.parametrize("channels_last", [True, False])
+def test_channels_last_changes_nothing_but_the_layout(channels_last: bool) -> None:
+    reference = build_generator("torch", channels=SMALL, channels_last=False)
+    other = build_generator("torch", channels=SMALL, channels_last=channels_last)
+    other.load_state_dict(reference.state_dict())
+    lr = torch.rand(2, 3, 16, 16)
+    with torch.no_grad():
+        torch.testing.assert_close(other(lr)[0], reference(lr)[0], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_generator_exports_to_onnx(variant: str, tmp_path) -> None:
+    onnxruntime = pytest.importorskip("onnxruntime", reason="the eipnet[onnx] extra")
+    net = build_generator("torch", variant, channels=SMALL).eval()
+    _randomise(net, 7)
+    path = tmp_path / "eipnet.onnx"
+    lr = torch.rand(2, 3, 16, 16)
+    torch.onnx.export(
+        net, (lr,), str(path), input_names=["lr"], dynamo=False,
+        output_names=["sr", "edge32", "edge64", "edge128"], dynamic_axes={"lr": {0: "n"}},
+    )  # fmt: skip
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    lr3 = torch.rand(3, 3, 16, 16)
+    got = session.run(None, {"lr": lr3.numpy()})
+    with torch.no_grad():
+        sr, edges = net(lr3)
+    for g, w in zip(got, [sr, *edges], strict=True):
+        np.testing.assert_allclose(g, w.numpy(), atol=1e-4, rtol=0)
+
+
+@pytest.mark.slow
+def test_generator_runs_under_torch_compile() -> None:
+    net = build_generator("torch", channels=SMALL).eval()
+    compiled = torch.compile(net)
+    lr = torch.rand(2, 3, 16, 16)
+    with torch.no_grad():
+        want, got = net(lr), compiled(lr)
+    torch.testing.assert_close(got[0], want[0], rtol=1e-4, atol=1e-4)
+    for g, w in zip(got[1], want[1], strict=True):
+        torch.testing.assert_close(g, w, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_keras_generator_saves_and_reloads_as_keras_file(variant: str, tmp_path) -> None:
+    import keras
+
+    net = build_generator("keras", variant, channels=SMALL)
+    lr = _random_lr(seed=8)
+    want = _keras_outputs(net, lr)
+    path = tmp_path / "g.keras"
+    net.save(path)
+    restored = keras.saving.load_model(path)
+    assert type(restored).__name__ == "KerasEIPNetGenerator"
+    assert restored.architecture == GeneratorArchitecture(variant=variant, channels=SMALL)
+    for got, ref in zip(_keras_outputs(restored, lr), want, strict=True):
+        np.testing.assert_array_equal(got, ref)
+    disc = build_discriminator("keras", variant, channels=SMALL_D, fc=8)
+    disc.save(tmp_path / "d.keras")
+    image = np.random.default_rng(9).random((1, 128, 128, 3), dtype=np.float32)
+    again = keras.saving.load_model(tmp_path / "d.keras")
+    assert again.architecture == DiscriminatorArchitecture(variant, SMALL_D, 8)
+    np.testing.assert_array_equal(np.asarray(again(image)), np.asarray(disc(image)))
+
+
+def test_bad_arguments_name_the_problem() -> None:
+    with pytest.raises(ValueError, match="backend"):
+        build_generator("jax")
+    with pytest.raises(ValueError, match="variant"):
+        build_generator("torch", "paper2")
+    with pytest.raises(ValueError, match="channels"):
+        build_generator("torch", channels=(8, 4, 4))
+    with pytest.raises(ValueError, match="channels"):
+        build_discriminator("torch", channels=(8, 0, 4, 4, 4, 4, 4))
