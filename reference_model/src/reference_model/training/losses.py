@@ -1,0 +1,138 @@
+"""The EIPNet objective (eq. 11) from faceloss's torch losses, term by term.
+
+``L = w_rgb L_rgb + gamma L_e + w_lc L_lc + alpha L_id + beta L_ad`` for the generator and
+the non-saturating sigmoid cross-entropy of eq. 10 for the discriminator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from faceloss.torch import EdgeLoss, JSIdentityLoss, LuminanceChrominanceLoss, edge_targets
+from torch import nn
+
+TERMS = ("rgb", "edge", "lc", "identity", "adversarial")
+"""Names of the generator's loss terms, as in the ``[loss]`` configuration section."""
+
+
+def canny_kwargs(loss_config: Mapping[str, Any]) -> dict[str, float]:
+    """``edge_targets`` keyword arguments for the configured Canny thresholds.
+
+    Example:
+        >>> canny_kwargs({"canny": "fixed", "canny_thresholds": [50, 255]})
+        {'low': 50.0, 'high': 255.0}
+        >>> canny_kwargs({"canny": "adaptive", "canny_thresholds": [50, 255]})
+        {}
+    """
+    mode = loss_config["canny"]
+    if mode == "adaptive":
+        return {}
+    if mode == "fixed":
+        low, high = loss_config["canny_thresholds"]
+        return {"low": float(low), "high": float(high)}
+    raise ValueError(f"loss.canny must be 'adaptive' or 'fixed', got {mode!r}")
+
+
+class GeneratorObjective(nn.Module):
+    r"""Eq. 11 for the generator, returning every weighted term by name.
+
+    Terms with weight 0 are not computed (the identity network is not even built).
+
+    Args:
+        weights: ``{"rgb", "edge", "lc", "identity", "adversarial"}`` -> weight
+            (``edge`` is gamma, ``identity`` alpha, ``adversarial`` beta).
+        identity_temperature: softmax temperature of :class:`faceloss.torch.JSIdentityLoss`.
+        canny: ``edge_targets`` keyword arguments (fixed thresholds, or none for adaptive).
+
+    Example:
+        >>> objective = GeneratorObjective({"rgb": 1, "edge": 0.3, "lc": 1})
+        >>> sr = torch.rand(2, 3, 128, 128)
+        >>> edges = [torch.rand(2, 1, s, s) for s in (32, 64, 128)]
+        >>> terms = objective(sr, edges, torch.rand(2, 3, 128, 128))
+        >>> sorted(terms)
+        ['edge', 'lc', 'rgb']
+    """
+
+    def __init__(
+        self,
+        weights: Mapping[str, float],
+        identity_temperature: float = 0.5,
+        canny: Mapping[str, float] | None = None,
+    ) -> None:
+        super().__init__()
+        unknown = set(weights) - set(TERMS)
+        if unknown:
+            raise ValueError(f"unknown loss terms {sorted(unknown)}; known: {TERMS}")
+        self.weights = {k: float(weights.get(k, 0.0)) for k in TERMS}
+        for name, value in self.weights.items():
+            if not value >= 0.0:
+                raise ValueError(f"loss weight {name} must be >= 0, got {value}")
+        self.canny = dict(canny or {})
+        self.lc = LuminanceChrominanceLoss()
+        self.edge = EdgeLoss()
+        self.identity = (
+            JSIdentityLoss(temperature=identity_temperature)
+            if self.weights["identity"] > 0
+            else None
+        )
+
+    def targets(self, hr: torch.Tensor) -> list[torch.Tensor]:
+        """Canny targets of ``hr`` at 32, 64, 128 px (faceloss.torch, on hr's device)."""
+        with torch.no_grad():
+            return edge_targets(hr.float(), **self.canny)
+
+    def forward(
+        self,
+        sr: torch.Tensor,
+        edges: Sequence[torch.Tensor],
+        hr: torch.Tensor,
+        targets: Sequence[torch.Tensor] | None = None,
+        fake_logits: torch.Tensor | None = None,
+        adversarial_weight: float | None = None,
+    ) -> dict[str, torch.Tensor]:
+        """Weighted terms ``{name: scalar}``; their sum is the generator's loss.
+
+        Args:
+            sr: generator output :math:`(N, 3, H, W)`.
+            edges: the generator's three edge maps.
+            hr: the targets :math:`(N, 3, H, W)` in [0, 1].
+            targets: Canny maps of ``hr`` (computed here when ``None``).
+            fake_logits: the discriminator's logits for ``sr`` (GAN phase only).
+            adversarial_weight: beta for this step (default: the configured weight).
+        """
+        w = self.weights
+        sr = sr.float()
+        terms: dict[str, torch.Tensor] = {}
+        if w["rgb"]:
+            terms["rgb"] = w["rgb"] * F.mse_loss(sr, hr)
+        if w["edge"]:
+            if targets is None:
+                targets = self.targets(hr)
+            terms["edge"] = w["edge"] * self.edge([e.float() for e in edges], list(targets))
+        if w["lc"]:
+            terms["lc"] = w["lc"] * self.lc(sr, hr)
+        if self.identity is not None:
+            terms["identity"] = w["identity"] * self.identity(sr.clamp(0, 1), hr)
+        beta = w["adversarial"] if adversarial_weight is None else adversarial_weight
+        if fake_logits is not None and beta:
+            real = torch.ones_like(fake_logits)
+            terms["adversarial"] = beta * F.binary_cross_entropy_with_logits(
+                fake_logits.float(), real
+            )
+        return terms
+
+
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """Eq. 10 for the discriminator: sigmoid cross-entropy, real -> 1 and fake -> 0.
+
+    Example:
+        >>> float(discriminator_loss(torch.full((4, 1), 20.0), torch.full((4, 1), -20.0))) < 1e-8
+        True
+    """
+    real, fake = real_logits.float(), fake_logits.float()
+    return F.binary_cross_entropy_with_logits(
+        real, torch.ones_like(real)
+    ) + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))
