@@ -1,0 +1,163 @@
+"""Training augmentation: horizontal flips and right-angle rotations, deterministic per sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["Augment", "RotateMode", "augment_face", "sample_rng"]
+
+RotateMode = Literal["paper", "official", "none"]
+
+
+def sample_rng(seed: int, epoch: int, index: int) -> np.random.Generator:
+    """The random generator of one sample: NumPy's PCG64 seeded by ``(seed, epoch, index)``.
+
+    Every random choice of a sample comes from it, in the same process or a data worker,
+    in the torch or the ``tf.data`` pipeline, so the same ``(seed, epoch, index)`` gives
+    the same sample everywhere.
+
+    Args:
+        seed: the run's seed, >= 0.
+        epoch: the epoch, >= 0.
+        index: the sample's index in the dataset, >= 0.
+
+    Returns:
+        A fresh :class:`numpy.random.Generator`.
+
+    Raises:
+        ValueError: a negative argument.
+
+    Example:
+        >>> float(sample_rng(0, 1, 2).random()) == float(sample_rng(0, 1, 2).random())
+        True
+    """
+    for name, value in (("seed", seed), ("epoch", epoch), ("index", index)):
+        if int(value) < 0:
+            raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, epoch, index])))
+
+
+@dataclass(frozen=True)
+class Augment:
+    """Training augmentation of the HR face (before degradation and edge targets).
+
+    The paper (section 4.2): "we horizontally flip input images with a probability of
+    0.5 and rotate the images by 90 and 270 degrees". The authors' TensorFlow code: a
+    flip with p = 0.5, then with p = 0.5 a rotation by an angle drawn from
+    {90, 180, 270} with ``cv2.warpAffine`` about ``(w/2, h/2)``, which is half a pixel
+    off the image centre ``((w-1)/2, (h-1)/2)``: the rotated face is shifted by one
+    pixel and one border row and/or column is black.
+
+    ``rotate``:
+
+    * ``"paper"``: with probability ``rotate_p`` rotate by 90 or 270 degrees (equally
+      likely), exactly about the centre (``numpy.rot90``). The paper gives no
+      probability; ``rotate_p = 0.5`` as the official code.
+    * ``"official"``: with probability ``rotate_p`` rotate by 90, 180 or 270 degrees
+      (equally likely), bit-exact to the official ``cv2.warpAffine`` (one-pixel shift,
+      black row/column).
+    * ``"none"``: no rotation.
+
+    Angles are counter-clockwise (cv2's and ``numpy.rot90``'s sense). Every sample draws
+    the same three uniform numbers (flip, rotate, angle) from :func:`sample_rng`, in that
+    order, whatever the settings.
+
+    Attributes:
+        hflip: probability of a horizontal flip, in [0, 1].
+        rotate: ``"paper"``, ``"official"`` or ``"none"``.
+        rotate_p: probability of a rotation, in [0, 1].
+
+    Example:
+        >>> Augment(), Augment(rotate="official").rotate
+        (Augment(hflip=0.5, rotate='paper', rotate_p=0.5), 'official')
+    """
+
+    hflip: float = 0.5
+    rotate: RotateMode = "paper"
+    rotate_p: float = 0.5
+
+    def __post_init__(self) -> None:
+        for name in ("hflip", "rotate_p"):
+            value = getattr(self, name)
+            if not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"Augment.{name} must be a probability in [0, 1], got {value!r}")
+        if self.rotate not in ("paper", "official", "none"):
+            raise ValueError(
+                f"Augment.rotate must be 'paper', 'official' or 'none', got {self.rotate!r}"
+            )
+
+    def draw(self, rng: np.random.Generator) -> tuple[bool, int]:
+        """Draw one sample's choices.
+
+        Args:
+            rng: the sample's generator (:func:`sample_rng`); three numbers are drawn.
+
+        Returns:
+            ``(flip, angle)``: whether to flip, and the counter-clockwise angle in
+            {0, 90, 180, 270}.
+
+        Example:
+            >>> Augment(hflip=1.0, rotate="none").draw(sample_rng(0, 0, 0))
+            (True, 0)
+        """
+        u_flip, u_rotate, u_angle = rng.random(3)
+        flip = bool(u_flip < self.hflip)
+        if self.rotate == "none" or not u_rotate < self.rotate_p:
+            return flip, 0
+        angles = (90, 270) if self.rotate == "paper" else (90, 180, 270)
+        return flip, angles[min(int(u_angle * len(angles)), len(angles) - 1)]
+
+
+def _shift(image: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Shift rows down by ``dy`` and columns right by ``dx`` (0 or 1), zero-filling."""
+    out = np.zeros_like(image)
+    h, w = image.shape[:2]
+    out[dy:, dx:] = image[: h - dy, : w - dx]
+    return out
+
+
+# cv2.warpAffine(getRotationMatrix2D((w/2, h/2), angle, 1)) == shift(rot90(x, angle/90)).
+_OFFICIAL_SHIFT = {90: (1, 0), 180: (1, 1), 270: (0, 1)}
+
+
+def augment_face(
+    face: np.ndarray, flip: bool, angle: int, mode: RotateMode = "paper"
+) -> np.ndarray:
+    """Apply a drawn flip (first) and rotation (second) to one face.
+
+    Args:
+        face: :math:`(H, W, C)` image, square for rotations, any dtype.
+        flip: mirror left-right.
+        angle: counter-clockwise degrees in {0, 90, 180, 270}.
+        mode: ``"official"`` adds the official code's one-pixel shift and black border
+            (see :class:`Augment`); otherwise the rotation is exact.
+
+    Returns:
+        The augmented face, same shape and dtype, C-contiguous.
+
+    Raises:
+        ValueError: an angle outside {0, 90, 180, 270}, or a rotation of a non-square face.
+
+    Example:
+        >>> import numpy as np
+        >>> x = np.arange(4).reshape(2, 2, 1)
+        >>> augment_face(x, True, 0)[..., 0].tolist()
+        [[1, 0], [3, 2]]
+        >>> augment_face(x, False, 90)[..., 0].tolist()
+        [[1, 3], [0, 2]]
+        >>> augment_face(x, False, 90, "official")[..., 0].tolist()
+        [[0, 0], [1, 3]]
+    """
+    if angle not in (0, 90, 180, 270):
+        raise ValueError(f"angle must be 0, 90, 180 or 270, got {angle!r}")
+    out = face[:, ::-1] if flip else face
+    if angle:
+        if out.shape[0] != out.shape[1]:
+            raise ValueError(f"rotations need a square face, got shape {face.shape}")
+        out = np.rot90(out, angle // 90)
+        if mode == "official":
+            out = _shift(out, *_OFFICIAL_SHIFT[angle])
+    return np.ascontiguousarray(out)
