@@ -50,6 +50,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "g_betas": [0.9, 0.999],
         "d_betas": [0.5, 0.9],
         "eps": 1e-8,
+        "schedule": "constant",  # "constant" (the paper) | "cosine" (to 0 at train.steps)
     },
     "train": {
         "steps": 1_320_000,
@@ -192,7 +193,9 @@ def load_config(
     config = _check(raw, str(path))
     for item in overrides:
         section, key, value = parse_override(item)
-        config = _check({**config, section: {**config.get(section, {}), key: value}}, f"--set {item}")
+        config = _check(
+            {**config, section: {**config.get(section, {}), key: value}}, f"--set {item}"
+        )
     return config
 
 

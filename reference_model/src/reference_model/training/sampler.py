@@ -60,7 +60,9 @@ class ResumableSampler(Sampler[int]):
         return size // (batch_size * world_size)
 
     def _indices(self) -> list[int]:
-        generator = torch.Generator().manual_seed(self.seed + self.epoch)  # DistributedSampler's rule
+        generator = torch.Generator().manual_seed(
+            self.seed + self.epoch
+        )  # DistributedSampler's rule
         order = torch.randperm(self.size, generator=generator)
         used = self.batches_per_epoch(self.size, self.batch_size, self.world_size)
         order = order[: used * self.batch_size * self.world_size]

@@ -90,6 +90,12 @@ def discriminator_architecture(config: Mapping[str, Any]) -> DiscriminatorArchit
     )
 
 
+def _leave_signals_to_the_trainer(worker_id: int) -> None:
+    """Data workers ignore SIGTERM/SIGINT: the training process saves, then stops them."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class _Stop:
     """SIGTERM/SIGINT set a flag; the loop saves at the end of the step and leaves."""
 
@@ -257,6 +263,7 @@ class Trainer:
             drop_last=True,
             generator=torch.Generator().manual_seed(int(cfg["seed"]) + epoch),
             persistent_workers=False,
+            worker_init_fn=_leave_signals_to_the_trainer if workers else None,
         )
 
     def _batches(self) -> Iterator[dict[str, Any]]:
@@ -343,6 +350,7 @@ class Trainer:
         targets = None
         if "edges" in batch:
             targets = [e.to(device, non_blocking=True) for e in batch["edges"]]
+        self._set_lr()
         gan_on = self.discriminator is not None and self.step >= int(self.loss_cfg["gan_start"])
         with self._autocast():
             sr, edges = self.g_train(lr)
@@ -376,6 +384,22 @@ class Trainer:
         if d_value is not None:
             values["discriminator"] = d_value
         return values
+
+    def _set_lr(self) -> None:
+        """The learning rate of this step: constant, or cosine from ``optim.lr`` to 0."""
+        optim = self.config["optim"]
+        base = float(optim["lr"])
+        if optim["schedule"] == "cosine":
+            progress = min(self.step / max(int(self.train_cfg["steps"]), 1), 1.0)
+            base *= 0.5 * (1.0 + math.cos(math.pi * progress))
+        elif optim["schedule"] != "constant":
+            raise ValueError(
+                f"optim.schedule must be 'constant' or 'cosine', got {optim['schedule']!r}"
+            )
+        for opt in (self.opt_g, self.opt_d):
+            if opt is not None:
+                for group in opt.param_groups:
+                    group["lr"] = base
 
     def _check_finite(self, terms: Mapping[str, torch.Tensor]) -> None:
         """One host sync: stop before the optimiser step if any term is NaN/Inf (all ranks)."""
@@ -416,8 +440,8 @@ class Trainer:
             with self._autocast():
                 sr, _ = model(lr)
             sr = sr.float().clamp(0, 1)
-            totals["psnr"] += float(psnr(sr, hr, reduction="sum"))
-            totals["ssim"] += float(ssim(sr, hr, reduction="sum"))
+            totals["psnr"] += float(psnr(sr, hr).sum())
+            totals["ssim"] += float(ssim(sr, hr).sum())
             count += lr.shape[0]
         model.train(was_training)
         return {k: v / count for k, v in totals.items()}
@@ -501,12 +525,17 @@ class Trainer:
                     now = time.perf_counter()
                     speed = (self.step - window_step) * images_per_step / (now - window_start)
                     window_start, window_step = now, self.step
-                    record = {"step": self.step, **{f"loss/{k}": float(v) for k, v in values.items()}}
+                    record = {
+                        "step": self.step,
+                        **{f"loss/{k}": float(v) for k, v in values.items()},
+                    }
                     record["lr"] = self.opt_g.param_groups[0]["lr"]
                     record["images_per_s"] = speed
                     self._log(record)
                     if progress is not None:
-                        progress.set_postfix(loss=f"{record['loss/total']:.4f}", img_s=f"{speed:.1f}")
+                        progress.set_postfix(
+                            loss=f"{record['loss/total']:.4f}", img_s=f"{speed:.1f}"
+                        )
                     elif not self.quiet and self.job.is_main:
                         eta = (total_steps - self.step) * images_per_step / max(speed, 1e-9)
                         self._print(
@@ -520,7 +549,11 @@ class Trainer:
                 ):
                     self._validate_and_keep_best()
                 stopping = self._stop_requested(stop)
-                if self.step % every["checkpoint_every"] == 0 or self.step == total_steps or stopping:
+                if (
+                    self.step % every["checkpoint_every"] == 0
+                    or self.step == total_steps
+                    or stopping
+                ):
                     self._save()
                 if stopping:
                     status = f"stopped by {stop.signal or 'another rank'}"
@@ -544,7 +577,11 @@ class Trainer:
                     best,
                     self.run_dir / "best.safetensors",
                     training_command=self.command,
-                    metadata={"step": self.step, "val_psnr": metrics["psnr"], "val_ssim": metrics["ssim"]},
+                    metadata={
+                        "step": self.step,
+                        "val_psnr": metrics["psnr"],
+                        "val_ssim": metrics["ssim"],
+                    },
                 )
         if self.job.distributed:
             dist.barrier()
