@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from eipnet_data_helpers import face_like, write_faces
 from PIL import Image
+
 from reference_model.data import (
     Layout,
     crop_box,

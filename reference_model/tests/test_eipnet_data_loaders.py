@@ -9,6 +9,7 @@ import pytest
 import torch
 import torch.distributed as dist
 from eipnet_data_helpers import write_faces
+
 from reference_model.data import Augment, EpochSampler, FaceDataset, make_torch_loader
 
 

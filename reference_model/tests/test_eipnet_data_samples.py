@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 import torch
 from eipnet_data_helpers import face_like, write_faces
+
+from faceloss.reference import edge_targets as reference_edge_targets
 from reference_model.data import (
     Augment,
     FaceDataset,
@@ -20,8 +22,6 @@ from reference_model.data import (
     sample_rng,
     split_files,
 )
-
-from faceloss.reference import edge_targets as reference_edge_targets
 
 # -- augmentation ----------------------------------------------------------------------------
 

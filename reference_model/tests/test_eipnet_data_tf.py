@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from eipnet_data_helpers import write_faces
+
 from reference_model.data import Augment, FaceDataset, make_tf_dataset, make_torch_loader
 
 

@@ -107,7 +107,7 @@ def load_latest(folder: Path, map_location: str | torch.device = "cpu") -> dict[
     for step, path in reversed(list_checkpoints(folder)):
         try:
             state = torch.load(path, map_location=map_location, weights_only=True)
-        except Exception as error:  # noqa: BLE001 - any unreadable file is skipped the same way
+        except Exception as error:
             warnings.warn(f"skipping unreadable checkpoint {path}: {error}", stacklevel=2)
             continue
         if state.get("step") != step:
@@ -121,7 +121,7 @@ def load_latest(folder: Path, map_location: str | torch.device = "cpu") -> dict[
 def rng_state() -> dict[str, Any]:
     """Every global random state (Python, NumPy, torch CPU and CUDA) as weights_only-safe data."""
     version, mt, gauss = random.getstate()
-    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    kind, keys, pos, has_gauss, cached = np.random.get_state()  # noqa: NPY002 - global state, saved as is
     state: dict[str, Any] = {
         "python": [version, list(mt), gauss],
         "numpy": [kind, torch.from_numpy(keys.astype(np.int64)), pos, has_gauss, cached],
@@ -137,7 +137,7 @@ def set_rng_state(state: dict[str, Any]) -> None:
     version, mt, gauss = state["python"]
     random.setstate((version, tuple(mt), gauss))
     kind, keys, pos, has_gauss, cached = state["numpy"]
-    np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))
+    np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, cached))  # noqa: NPY002
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])

@@ -11,8 +11,9 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from faceloss.torch import EdgeLoss, JSIdentityLoss, LuminanceChrominanceLoss, edge_targets
 from torch import nn
+
+from faceloss.torch import EdgeLoss, JSIdentityLoss, LuminanceChrominanceLoss, edge_targets
 
 TERMS = ("rgb", "edge", "lc", "identity", "adversarial")
 """Names of the generator's loss terms, as in the ``[loss]`` configuration section."""

@@ -28,10 +28,10 @@ from typing import Any
 
 import torch
 import torch.distributed as dist
-from faceloss.torch import psnr, ssim
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
+from faceloss.torch import psnr, ssim
 from reference_model.data import Augment, FaceDataset, split_files
 from reference_model.networks import (
     DiscriminatorArchitecture,
