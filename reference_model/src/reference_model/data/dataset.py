@@ -157,6 +157,17 @@ class FaceDataset(torch.utils.data.Dataset):
 
         Raises:
             ValueError: a negative epoch.
+
+        Example:
+            >>> import tempfile
+            >>> from pathlib import Path
+            >>> from PIL import Image
+            >>> with tempfile.TemporaryDirectory() as tmp:
+            ...     Image.new("RGB", (128, 128)).save(Path(tmp, "a.png"))
+            ...     data = FaceDataset(tmp, augment=Augment())
+            ...     data.set_epoch(4)
+            >>> data.epoch
+            4
         """
         if int(epoch) < 0:
             raise ValueError(f"epoch must be >= 0, got {epoch!r}")
@@ -214,6 +225,20 @@ class FaceDataset(torch.utils.data.Dataset):
         Raises:
             IndexError: ``index`` out of range.
             RuntimeError: 64 files in a row were bad (the folder is mostly unusable).
+
+        Example:
+            >>> import tempfile, warnings
+            >>> from pathlib import Path
+            >>> from PIL import Image
+            >>> with tempfile.TemporaryDirectory() as tmp:
+            ...     _ = Path(tmp, "0-broken.png").write_bytes(b"not a PNG")
+            ...     Image.new("RGB", (128, 128), (9, 9, 9)).save(Path(tmp, "1-good.png"))
+            ...     data = FaceDataset(tmp, layout="cropped")
+            ...     with warnings.catch_warnings(record=True) as caught:
+            ...         warnings.simplefilter("always")
+            ...         face, file_index = data.face(0)
+            >>> face.shape, face[0, 0].tolist(), file_index, data.skipped_count, len(caught)
+            ((128, 128, 3), [9, 9, 9], 1, 1, 1)
         """
         if not 0 <= index < len(self.files):
             raise IndexError(f"index {index} out of range for {len(self.files)} files")
@@ -242,6 +267,16 @@ class FaceDataset(torch.utils.data.Dataset):
             ``edge_targets="none"``) a list of float32 0/1 maps :math:`(1, 32, 32)`,
             :math:`(1, 64, 64)`, :math:`(1, 128, 128)`, ``"index"`` the sample index and
             ``"file_index"`` the file read.
+
+        Example:
+            >>> import tempfile
+            >>> from pathlib import Path
+            >>> from PIL import Image
+            >>> with tempfile.TemporaryDirectory() as tmp:
+            ...     Image.new("RGB", (128, 128), (255, 0, 0)).save(Path(tmp, "a.png"))
+            ...     sample = FaceDataset(tmp, edge_targets="none").sample(0, epoch=2)
+            >>> sorted(sample), sample["hr"].shape, sample["lr"][:, 0, 0].tolist()
+            (['file_index', 'hr', 'index', 'lr'], (3, 128, 128), [1.0, 0.0, 0.0])
         """
         epoch = self.epoch if epoch is None else int(epoch)
         face, file_index = self.face(int(index))
