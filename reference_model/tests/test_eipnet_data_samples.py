@@ -135,18 +135,22 @@ def test_edges_numpy_is_faceloss_reference(thresholds: tuple[float, float] | Non
     assert 0.01 < maps[2].mean() < 0.5
 
 
-def test_edges_torch_agrees_with_the_reference_path() -> None:
-    faces = np.stack([face_like(i) for i in range(3)]).astype(np.float32) / 255
+@pytest.mark.parametrize("thresholds", [None, (50, 255)])
+def test_edges_torch_equals_the_reference_path(thresholds: tuple[float, float] | None) -> None:
+    faces = np.stack([face_like(i) for i in range(2)]).astype(np.float32) / 255
     hr = torch.from_numpy(faces).permute(0, 3, 1, 2).contiguous()
-    maps = edges_torch(hr, (50, 255))
-    half = edges_torch(hr.to(torch.bfloat16).requires_grad_(), (50, 255))
-    assert all(m.dtype == torch.float32 and not m.requires_grad for m in half)
-    assert [tuple(m.shape) for m in maps] == [(3, 1, 32, 32), (3, 1, 64, 64), (3, 1, 128, 128)]
-    for n in range(3):
-        ref = edges_numpy(faces[n].transpose(2, 0, 1), (50, 255))
-        for got, want in zip(maps, ref, strict=True):
-            assert got.dtype == torch.float32 and got.device == hr.device
-            assert (got[n].numpy() != want).mean() < 0.01
+    exact = edges_torch(hr, thresholds)
+    fast = edges_torch(hr, thresholds, dtype=torch.float32)
+    half = edges_torch(hr.to(torch.bfloat16).requires_grad_(), thresholds)
+    assert [tuple(m.shape) for m in exact] == [(2, 1, 32, 32), (2, 1, 64, 64), (2, 1, 128, 128)]
+    assert all(m.dtype == torch.float32 and not m.requires_grad for m in [*exact, *fast, *half])
+    for n in range(2):
+        ref = edges_numpy(faces[n].transpose(2, 0, 1), thresholds)
+        for got, quick, want in zip(exact, fast, ref, strict=True):
+            np.testing.assert_array_equal(got[n].numpy(), want)
+            assert (quick[n].numpy() != want).mean() < 0.01
+    with pytest.raises(ValueError, match="dtype"):
+        edges_torch(hr, dtype=torch.float16)
 
 
 # -- the dataset -----------------------------------------------------------------------------

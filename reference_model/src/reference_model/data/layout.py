@@ -34,6 +34,10 @@ class Layout(str, enum.Enum):
     * ``CROPPED`` (``"cropped"``): already-cropped faces of any size; the whole image is
       resized to 128 (a non-square image is stretched).
 
+    Every crop is resized with PIL's antialiased bilinear filter. (The official code uses
+    ``cv2.resize(..., INTER_LINEAR)``, which is not antialiased: shrinking 178 -> 128 it
+    samples between pixels and skips some detail; the paper says "bilinear".)
+
     Members are strings: ``Layout.CELEBA == "celeba"``.
 
     Example:
