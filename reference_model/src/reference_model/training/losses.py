@@ -13,27 +13,28 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from faceloss.torch import EdgeLoss, JSIdentityLoss, LuminanceChrominanceLoss, edge_targets
+from faceloss.torch import EdgeLoss, JSIdentityLoss, LuminanceChrominanceLoss
+from reference_model.data import edges_torch
 
 TERMS = ("rgb", "edge", "lc", "identity", "adversarial")
 """Names of the generator's loss terms, as in the ``[loss]`` configuration section."""
 
 
-def canny_kwargs(loss_config: Mapping[str, Any]) -> dict[str, float]:
-    """``edge_targets`` keyword arguments for the configured Canny thresholds.
+def canny_thresholds(loss_config: Mapping[str, Any]) -> tuple[float, float] | None:
+    """The configured fixed Canny ``(low, high)``, or ``None`` for adaptive thresholds.
 
     Example:
-        >>> canny_kwargs({"canny": "fixed", "canny_thresholds": [50, 255]})
-        {'low': 50.0, 'high': 255.0}
-        >>> canny_kwargs({"canny": "adaptive", "canny_thresholds": [50, 255]})
-        {}
+        >>> canny_thresholds({"canny": "fixed", "canny_thresholds": [50, 255]})
+        (50.0, 255.0)
+        >>> canny_thresholds({"canny": "adaptive", "canny_thresholds": [50, 255]}) is None
+        True
     """
     mode = loss_config["canny"]
     if mode == "adaptive":
-        return {}
+        return None
     if mode == "fixed":
         low, high = loss_config["canny_thresholds"]
-        return {"low": float(low), "high": float(high)}
+        return float(low), float(high)
     raise ValueError(f"loss.canny must be 'adaptive' or 'fixed', got {mode!r}")
 
 
@@ -46,7 +47,7 @@ class GeneratorObjective(nn.Module):
         weights: ``{"rgb", "edge", "lc", "identity", "adversarial"}`` -> weight
             (``edge`` is gamma, ``identity`` alpha, ``adversarial`` beta).
         identity_temperature: softmax temperature of :class:`faceloss.torch.JSIdentityLoss`.
-        canny: ``edge_targets`` keyword arguments (fixed thresholds, or none for adaptive).
+        canny: fixed Canny ``(low, high)``, or ``None`` for the adaptive thresholds.
 
     Example:
         >>> objective = GeneratorObjective({"rgb": 1, "edge": 0.3, "lc": 1})
@@ -61,7 +62,7 @@ class GeneratorObjective(nn.Module):
         self,
         weights: Mapping[str, float],
         identity_temperature: float = 0.5,
-        canny: Mapping[str, float] | None = None,
+        canny: tuple[float, float] | None = None,
     ) -> None:
         super().__init__()
         unknown = set(weights) - set(TERMS)
@@ -71,7 +72,7 @@ class GeneratorObjective(nn.Module):
         for name, value in self.weights.items():
             if not value >= 0.0:
                 raise ValueError(f"loss weight {name} must be >= 0, got {value}")
-        self.canny = dict(canny or {})
+        self.canny = canny
         self.lc = LuminanceChrominanceLoss()
         self.edge = EdgeLoss()
         self.identity = (
@@ -81,9 +82,12 @@ class GeneratorObjective(nn.Module):
         )
 
     def targets(self, hr: torch.Tensor) -> list[torch.Tensor]:
-        """Canny targets of ``hr`` at 32, 64, 128 px (faceloss.torch, on hr's device)."""
-        with torch.no_grad():
-            return edge_targets(hr.float(), **self.canny)
+        """Canny targets of ``hr`` at 32, 64, 128 px on its device, equal to the data workers'.
+
+        :func:`reference_model.data.edges_torch` (faceloss.torch in float64, so that the
+        maps equal the NumPy reference's bit for bit).
+        """
+        return edges_torch(hr, self.canny)
 
     def forward(
         self,

@@ -49,7 +49,11 @@ from reference_model.training.checkpoint import (
 )
 from reference_model.training.config import dump_config
 from reference_model.training.distributed import Job, end_job, start_job
-from reference_model.training.losses import GeneratorObjective, canny_kwargs, discriminator_loss
+from reference_model.training.losses import (
+    GeneratorObjective,
+    canny_thresholds,
+    discriminator_loss,
+)
 from reference_model.training.sampler import ResumableSampler
 from reference_model.weights import save_weights, unwrap
 
@@ -190,7 +194,7 @@ class Trainer:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg["amp"] == "fp16")
         weights = {k: float(loss[k]) for k in ("rgb", "edge", "lc", "identity", "adversarial")}
         self.objective = GeneratorObjective(
-            weights, float(loss["identity_temperature"]), canny_kwargs(loss)
+            weights, float(loss["identity_temperature"]), canny_thresholds(loss)
         ).to(self.device)
         self.g_train: torch.nn.Module = self.generator
         self.d_train: torch.nn.Module | None = self.discriminator
@@ -409,6 +413,8 @@ class Trainer:
             dist.all_reduce(bad)
         if bad.item():
             names = [n for n, v in zip(terms, values.tolist(), strict=True) if not math.isfinite(v)]
+            if len(names) > 1 and "total" in names:
+                names.remove("total")  # the sum of the named terms
             detail = ", ".join(f"{n} = {v}" for n, v in zip(terms, values.tolist(), strict=True))
             raise NonFiniteLossError(
                 f"non-finite loss at step {self.step + 1}: term(s) {names or ['on another rank']} "
