@@ -25,6 +25,7 @@ TINY = [
     "train.val_every=1000",
     "train.image_every=1000",
     "data.workers=0",
+    "train.amp=off",
     "data.val_fraction=0.0",
     "data.test_fraction=0.0",
 ]

@@ -57,7 +57,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "batch_size": 16,  # per process
         "seed": 0,
         "ema": 0.0,  # EMA decay of the generator's weights; 0 = off
-        "amp": "off",  # "off" | "bf16" | "fp16"
+        "amp": "off",  # "off" | "bf16" | "fp16" | "auto" (what the device runs fast)
         "channels_last": True,
         "compile": False,
         "deterministic": False,
