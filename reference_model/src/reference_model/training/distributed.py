@@ -34,6 +34,21 @@ class Job:
         return self.world_size > 1
 
 
+def cpu_has_bf16() -> bool:
+    """Whether the CPU advertises bf16 instructions (AVX512-BF16 or AMX).
+
+    Example:
+        >>> isinstance(cpu_has_bf16(), bool)
+        True
+    """
+    try:
+        with open("/proc/cpuinfo") as info:
+            flags = info.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
 def resolve_device(device: str, local_rank: int = 0) -> torch.device:
     """``"auto"`` -> this rank's GPU if CUDA is available, else the CPU; else ``device`` itself.
 

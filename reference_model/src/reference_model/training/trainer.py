@@ -48,7 +48,7 @@ from reference_model.training.checkpoint import (
     set_rng_state,
 )
 from reference_model.training.config import dump_config
-from reference_model.training.distributed import Job, end_job, start_job
+from reference_model.training.distributed import Job, cpu_has_bf16, end_job, start_job
 from reference_model.training.losses import (
     GeneratorObjective,
     canny_thresholds,
@@ -60,15 +60,6 @@ from reference_model.weights import save_weights, unwrap
 
 class NonFiniteLossError(FloatingPointError):
     """A loss term became NaN or infinite; nothing of that step was applied or written."""
-
-
-def _cpu_has_bf16() -> bool:
-    try:
-        with open("/proc/cpuinfo") as info:
-            flags = info.read()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def resolve_amp(amp: str, device: torch.device) -> str:
@@ -89,7 +80,7 @@ def resolve_amp(amp: str, device: torch.device) -> str:
     if device.type == "cuda":
         return "bf16" if torch.cuda.is_bf16_supported() else "fp16"
     if device.type == "cpu":
-        return "bf16" if _cpu_has_bf16() else "off"
+        return "bf16" if cpu_has_bf16() else "off"
     return "off"
 
 
