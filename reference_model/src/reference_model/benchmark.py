@@ -20,6 +20,18 @@ from torch.utils.flop_counter import FlopCounterMode
 from reference_model.networks import build_generator
 from reference_model.training.distributed import cpu_has_bf16
 
+__all__ = [
+    "best_seconds",
+    "convolution_macs",
+    "cpu_has_bf16",
+    "cpu_name",
+    "forward_rate",
+    "loss_term_costs",
+    "matmul_gflops",
+    "synchronize",
+    "threads",
+]
+
 
 def cpu_name() -> str:
     """The CPU's model name (``/proc/cpuinfo``), or what ``platform`` knows.
