@@ -25,7 +25,7 @@ from .metrics import METRIC_COLUMNS, MethodMetrics, tar_key
 from .progress import progress_bar
 from .report import format_markdown, write_report
 from .runner import GeneratorRunner, backend_of
-from .upscaler import LR_SIZE, UpscaleInput, read_inputs, upscale
+from .upscaler import LR_SIZE, UpscaleInput, output_names, read_inputs, upscale
 
 __all__ = [
     "DETECTORS",
@@ -50,6 +50,7 @@ __all__ = [
     "evaluation_files",
     "format_markdown",
     "make_grid",
+    "output_names",
     "progress_bar",
     "read_inputs",
     "save_grid",

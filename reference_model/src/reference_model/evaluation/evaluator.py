@@ -146,7 +146,7 @@ def evaluate(
     downscaling, 16x16). The generator's SR and the bicubic upscaling of the same LR
     (:func:`~reference_model.evaluation.bicubic_upscale`) are clamped to [0, 1] and rounded
     to 8-bit levels (``quantize``, as written PNGs), then scored against HR with
-    faceloss's accumulating metrics in float64 (:class:`~reference_model.evaluation.MethodMetrics`):
+    faceloss's accumulating metrics in float32 (sums in float64) (:class:`~reference_model.evaluation.MethodMetrics`):
     PSNR, FR-PSNR, SSIM, FR-SSIM and VIF (Table 6's columns) and TAR at d = 0.5 and 0.6
     (eq. 12, Table 7's face-recognition-algorithm test, dlib's descriptors:
     :class:`~reference_model.evaluation.IdentityEmbedder`). The face box of each HR face
@@ -333,7 +333,7 @@ def evaluate(
             "scoring": (
                 "outputs clamped to [0, 1]"
                 + (" and rounded to 8-bit levels" if quantize else "")
-                + "; faceloss.torch metrics in float64 on RGB, data range 1 (SSIM: 11x11 "
+                + "; faceloss.torch metrics in float32 (accumulated in float64) on RGB, data range 1 (SSIM: 11x11 "
                 "Gaussian, sigma 1.5, valid borders; VIF: pixel domain); bicubic: torch "
                 "F.interpolate(mode='bicubic', a=-0.75) of the same 16x16 inputs"
             ),

@@ -89,8 +89,8 @@ class MethodMetrics:
                 (TAR not computed).
             embeddings_hr: those of ``hr``.
         """
-        sr = sr.to(torch.float64)
-        hr = hr.to(torch.float64)
+        sr = sr.to(torch.float32)
+        hr = hr.to(torch.float32)
         self.psnr.update(sr, hr)
         self.ssim.update(sr, hr)
         self.vif.update(sr, hr)

@@ -139,6 +139,6 @@ class GeneratorRunner:
             sr, edges = self.model(nhwc, training=False)
 
         def back(t: Any) -> torch.Tensor:
-            return torch.from_numpy(np.asarray(t, dtype=np.float32)).permute(0, 3, 1, 2)
+            return torch.from_numpy(np.array(t, dtype=np.float32)).permute(0, 3, 1, 2)
 
         return back(sr).contiguous(), tuple(back(e).contiguous() for e in edges)
