@@ -131,7 +131,7 @@ def test_bicubic_psnr_matches_an_independent_opencv_computation(
         up = np.round(np.clip(up, 0, 1) * 255) / 255
         mse = np.mean((up.astype(np.float64) - sample["hr"].transpose(1, 2, 0)) ** 2)
         values.append(10 * math.log10(1 / mse))
-    assert report["results"]["bicubic"]["psnr"] == pytest.approx(np.mean(values), abs=0.05)
+    assert report["results"]["bicubic"]["psnr"] == pytest.approx(np.mean(values), abs=1e-3)
 
 
 def test_grid_image_has_a_row_per_face_and_a_column_per_title(report: dict) -> None:
@@ -257,7 +257,7 @@ def test_bad_arguments_name_what_is_wrong(
 def test_torch_and_keras_generators_with_the_same_weights_give_the_same_report(
     faces: list[Path], tmp_path: Path
 ) -> None:
-    """Tolerances: PSNR 0.01 dB, SSIM/FR-SSIM/VIF 1e-4, TAR and face counts exact.
+    """Tolerances: PSNR 1e-3 dB, SSIM/FR-SSIM/VIF 1e-5, TAR and face counts exact.
 
     The two forwards differ by ~1e-8 before rounding to 8-bit levels, so a few pixels at
     most land on the neighbouring level; the metric code is the same (faceloss.torch).
@@ -274,10 +274,10 @@ def test_torch_and_keras_generators_with_the_same_weights_give_the_same_report(
     assert results["keras"]["results"]["bicubic"] == results["torch"]["results"]["bicubic"]
     a, b = results["torch"]["results"]["EIPNet"], results["keras"]["results"]["EIPNet"]
     assert 8.0 < a["psnr"] < 20.0  # mid-gray random output: a non-trivial comparison
-    assert b["psnr"] == pytest.approx(a["psnr"], abs=0.01)
-    assert b["fr_psnr"] == pytest.approx(a["fr_psnr"], abs=0.01)
+    assert b["psnr"] == pytest.approx(a["psnr"], abs=1e-3)
+    assert b["fr_psnr"] == pytest.approx(a["fr_psnr"], abs=1e-3)
     for key in ("ssim", "fr_ssim", "vif"):
-        assert b[key] == pytest.approx(a[key], abs=1e-4), key
+        assert b[key] == pytest.approx(a[key], abs=1e-5), key
     for key in ("tar@0.5", "tar@0.6", "images", "fr_evaluated", "fr_skipped_no_face"):
         assert b[key] == a[key], key
 
