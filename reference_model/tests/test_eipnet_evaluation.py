@@ -228,6 +228,24 @@ def test_unreadable_files_are_skipped_and_listed(faces: list[Path], tmp_path: Pa
     assert result["results"]["bicubic"]["images"] == 1
 
 
+def test_a_folder_of_unreadable_files_is_a_clear_error(
+    tmp_path: Path, faces: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.png", "b.jpg"):
+        (tmp_path / name).write_bytes(b"not an image")
+    with pytest.raises(ValueError, match="none of the 2 sampled images of 2 files decodes"):
+        evaluate(narrow_generator(), tmp_path, tmp_path / "out", device="cpu", identity=False)
+    # a folder whose layout is readable but whose files mostly are not: FaceDataset gives up
+
+    def give_up(self: FaceDataset, index: int) -> None:
+        raise RuntimeError("64 files in a row were unusable while reading sample 0")
+
+    monkeypatch.setattr(FaceDataset, "face", give_up)
+    with pytest.raises(ValueError, match="data: 64 files in a row were unusable"):
+        evaluate(narrow_generator(), faces[:1], tmp_path / "out", device="cpu", identity=False)
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,19 @@ def _describe_model(model: Any, weights: str, backend: str) -> dict[str, Any]:
         "channels": list(getattr(architecture, "channels", [])),
         "parameters": int(architecture.parameter_count()) if architecture is not None else 0,
     }
+
+
+def _read_batches(loader: DataLoader) -> Iterator[dict[str, Any]]:
+    """The loader's batches; a folder too broken to read raises ValueError, not RuntimeError."""
+    batches = iter(loader)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except RuntimeError as error:  # FaceDataset: too many unusable files in a row
+            raise ValueError(f"data: {error}") from error
+        yield batch
 
 
 def _check_positive(name: str, value: object, minimum: int) -> int:
@@ -238,7 +251,7 @@ def evaluate(
     unreadable: list[str] = []
     device_t = runner.device
     with progress_bar(len(dataset), "evaluate", progress) as bar:
-        for batch in loader:
+        for batch in _read_batches(loader):
             good = batch["index"] == batch["file_index"]
             unreadable += [str(dataset.files[int(i)]) for i in batch["index"][~good]]
             if not bool(good.any()):

@@ -62,7 +62,8 @@ def _torch_device(device: str) -> torch.device:
 class GeneratorRunner:
     """Inference with an EIPNet generator of either backend, on torch NCHW batches.
 
-    The torch generator runs in eval mode under ``torch.inference_mode`` on ``device``;
+    The torch generator is moved to ``device`` and put in eval mode (the module itself:
+    no copy is made) and runs under ``torch.inference_mode``;
     the Keras generator is called on the NHWC batch (``training=False``, inside
     ``tf.device`` for ``cpu``/``cuda:N``) and its outputs come back as torch tensors, so
     everything downstream (bicubic baseline, faceloss.torch metrics, images) is the same
