@@ -100,7 +100,7 @@ def test_upscale_command_writes_pngs_and_notes_resizing(
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.png", "b.png"]
     assert Image.open(tmp_path / "out" / "b.png").size == (128, 128)
-    assert f"note: {inputs[1]}: 32x32 resized to 16x16" in out
+    assert f"note: {inputs[1]}: 32x32 downscaled to 16x16 (progressive bilinear x2" in out
     assert "wrote 2 image(s)" in out
 
 

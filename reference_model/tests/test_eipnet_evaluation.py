@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from reference_model import build_generator, copy_weights, save_weights
-from reference_model.data import FaceDataset, split_files
+from reference_model.data import FaceDataset, degrade, split_files
 from reference_model.evaluation import (
     GRID_COLUMNS,
     TAR_THRESHOLDS,
@@ -328,13 +328,22 @@ def test_upscale_writes_one_128_png_per_input_equal_to_the_model(tmp_path: Path)
 
 
 def test_upscale_resizes_other_sizes_with_a_note(tmp_path: Path) -> None:
+    model = narrow_generator()
     big = _save(tmp_path / "big.png", (64, 48))
+    hr = _save(tmp_path / "hr.png", (128, 128), 5)
     notes: list[str] = []
-    written = upscale(narrow_generator(), [big], tmp_path / "out", device="cpu", log=notes.append)
-    assert Image.open(written[0]).size == (128, 128)
+    written = upscale(model, [big, hr], tmp_path / "out", device="cpu", log=notes.append)
+    assert [Image.open(p).size for p in written] == [(128, 128), (128, 128)]
     assert notes == [
-        f"note: {big}: 64x48 resized to 16x16 (bilinear, antialiased, aspect ratio not kept)"
+        f"note: {big}: 64x48 resized to 16x16 (bilinear, antialiased, aspect ratio not kept)",
+        f"note: {hr}: 128x128 downscaled to 16x16 (progressive bilinear x8, as the training data)",
     ]
+    # a 128x128 face gets exactly the LR input of the training data
+    lr = degrade(np.asarray(Image.open(hr), dtype=np.float32) / np.float32(255))
+    with torch.no_grad():
+        sr, _ = model(torch.from_numpy(lr).permute(2, 0, 1)[None])
+    expected = np.round(sr.clamp(0, 1)[0].permute(1, 2, 0).numpy() * 255)
+    assert np.abs(np.asarray(Image.open(written[1])) - expected).max() <= 1
 
 
 def test_upscale_keeps_same_stems_apart_and_reads_a_file_once(tmp_path: Path) -> None:

@@ -100,6 +100,14 @@ def format_markdown(report: Mapping[str, Any]) -> str:
     settings = report.get("settings", {})
     if settings:
         lines.append(f"- Scoring: {settings.get('scoring')}")
+    timing = report.get("timing", {})
+    if timing:
+        lines.append(
+            f"- Time: {timing.get('seconds')} s ({timing.get('faces_per_second')} faces/s) on "
+            f"{settings.get('device')}, batch size {settings.get('batch_size')}."
+        )
+    if report.get("command"):
+        lines.append(f"- Command: `{report['command']}`")
     for note in report.get("notes", []):
         lines.append(f"- Note: {note}")
     if report.get("grid"):

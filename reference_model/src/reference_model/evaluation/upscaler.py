@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from reference_model.data import BadImageError, find_images, read_rgb
+from reference_model.data import BadImageError, degrade, find_images, read_rgb
 
 from .images import as_displayed, save_png
 from .progress import progress_bar
@@ -31,7 +31,7 @@ class UpscaleInput:
 
     Attributes:
         path: the file it came from.
-        image: uint8 :math:`(16, 16, 3)` RGB.
+        image: float32 :math:`(16, 16, 3)` RGB in [0, 1].
         size: the file's ``(width, height)``.
         note: what was done to it (resizing, colour conversion), or ``None``.
     """
@@ -69,13 +69,29 @@ def _read_one(path: Path, size: int) -> UpscaleInput:
         raise ValueError(f"input {str(path)!r} is not a readable image ({error})") from None
     notes = [converted] if converted else []
     original = image.size
-    if original != (size, size):
+    side = original[0]
+    pixels = np.asarray(image, dtype=np.float32) / np.float32(255.0)
+    if original == (size, size):
+        pass
+    elif original[0] == original[1] and side % size == 0 and _power_of_two(side // size):
+        # the training data's degradation (progressive x2 bilinear), as the model expects
+        pixels = degrade(pixels, "progressive-bilinear", side // size)
+        notes.append(
+            f"{side}x{side} downscaled to {size}x{size} (progressive bilinear x{side // size}, "
+            f"as the training data)"
+        )
+    else:
         aspect = "" if original[0] == original[1] else ", aspect ratio not kept"
         notes.append(
             f"{original[0]}x{original[1]} resized to {size}x{size} (bilinear, antialiased{aspect})"
         )
-        image = image.resize((size, size), Image.Resampling.BILINEAR)
-    return UpscaleInput(path, np.asarray(image, dtype=np.uint8), original, "; ".join(notes) or None)
+        resized = image.resize((size, size), Image.Resampling.BILINEAR)
+        pixels = np.asarray(resized, dtype=np.float32) / np.float32(255.0)
+    return UpscaleInput(path, pixels, original, "; ".join(notes) or None)
+
+
+def _power_of_two(n: int) -> bool:
+    return n >= 2 and n & (n - 1) == 0
 
 
 def read_inputs(
@@ -86,8 +102,10 @@ def read_inputs(
     Args:
         inputs: image files and folders (every image under a folder, sorted; a file given
             twice, or inside a given folder too, is read once).
-        size: the generator's input side; other sizes are resized with PIL's bilinear
-            filter (antialiased when shrinking), with a note.
+        size: the generator's input side. Other sizes are resized, with a note: square
+            faces of side ``size * 2**k`` by the training data's degradation
+            (:func:`reference_model.data.degrade`, progressive x2 bilinear), others with
+            PIL's bilinear filter (antialiased when shrinking).
 
     Returns:
         One :class:`UpscaleInput` per image, in order.
@@ -100,9 +118,12 @@ def read_inputs(
         >>> import tempfile
         >>> folder = Path(tempfile.mkdtemp())
         >>> Image.new("RGB", (32, 32)).save(folder / "a.png")
-        >>> item = read_inputs([folder / "a.png"])[0]
-        >>> item.image.shape, item.note
-        ((16, 16, 3), '32x32 resized to 16x16 (bilinear, antialiased)')
+        >>> Image.new("RGB", (20, 20)).save(folder / "b.png")
+        >>> items = read_inputs([folder])
+        >>> items[0].image.shape, items[0].note
+        ((16, 16, 3), '32x32 downscaled to 16x16 (progressive bilinear x2, as the training data)')
+        >>> items[1].note
+        '20x20 resized to 16x16 (bilinear, antialiased)'
     """
     return [_read_one(path, size) for path in _expand(inputs)]
 
@@ -196,8 +217,7 @@ def upscale(
     with progress_bar(len(items), "upscale", progress) as bar:
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
-            lr = torch.from_numpy(np.stack([item.image for item in chunk]))
-            lr = lr.permute(0, 3, 1, 2).float() / 255.0
+            lr = torch.from_numpy(np.stack([item.image for item in chunk])).permute(0, 3, 1, 2)
             sr, _ = runner(lr)
             for image, name in zip(
                 as_displayed(sr), names[start : start + batch_size], strict=True
