@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-SUBCOMMANDS = ("train", "benchmark")
+SUBCOMMANDS = ("train", "evaluate", "upscale", "benchmark")
 """Subcommand names, each a module of :mod:`reference_model.commands`."""
 
 
