@@ -11,17 +11,21 @@ import pytest
 import torch
 from PIL import Image
 
+from faceloss.detect import ExplicitBoxes
 from reference_model import build_generator, copy_weights, save_weights
 from reference_model.data import FaceDataset, degrade, split_files
 from reference_model.evaluation import (
     GRID_COLUMNS,
     TAR_THRESHOLDS,
+    GeneratorRunner,
+    MethodMetrics,
     bicubic_upscale,
     choose_detector,
     evaluate,
     output_names,
     tar_key,
     upscale,
+    write_report,
 )
 from reference_model.evaluation import detector as detector_module
 from reference_model.evaluation import evaluator as evaluator_module
@@ -167,6 +171,31 @@ def test_bicubic_upscale_is_torch_bicubic_clamped() -> None:
     assert torch.equal(up, expected.clamp(0, 1))
     with pytest.raises(ValueError, match="lr must be a 4-D float tensor"):
         bicubic_upscale(torch.zeros(3, 16, 16))
+
+
+def test_an_exact_output_gives_inf_psnr_and_a_valid_report(tmp_path: Path) -> None:
+    hr = torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(2))
+    metrics = MethodMetrics(ExplicitBoxes((0, 0, 64, 64)))
+    metrics.update(hr, hr, boxes=[(0, 0, 64, 64)] * 2)
+    result = metrics.result()
+    assert result["psnr"] == result["fr_psnr"] == "inf"
+    assert result["ssim"] == pytest.approx(1.0) and result["vif"] == pytest.approx(1.0)
+    write_report({"results": {"bicubic": result, "EIPNet": result}, "gain": {}}, tmp_path)
+    assert json.loads((tmp_path / "report.json").read_text())["results"]["EIPNet"]["psnr"] == "inf"
+    assert "| EIPNet | inf | inf | 1.0000 |" in (tmp_path / "report.md").read_text()
+
+
+def test_runner_refuses_bad_devices_and_models() -> None:
+    model = narrow_generator()
+    with pytest.raises(ValueError, match="device"):
+        GeneratorRunner(model, "tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            GeneratorRunner(model, "cuda")
+    with pytest.raises(TypeError, match="model must be an EIPNet generator"):
+        GeneratorRunner(torch.zeros(1), "cpu")
+    with pytest.raises(ValueError, match=r"lr must be a torch tensor \(N, 3, H, W\)"):
+        GeneratorRunner(model, "cpu")(torch.zeros(3, 16, 16))
 
 
 def test_weights_path_loads_and_is_recorded(faces: list[Path], tmp_path: Path) -> None:

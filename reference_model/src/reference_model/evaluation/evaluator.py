@@ -115,6 +115,13 @@ def _describe_model(model: Any, weights: str, backend: str) -> dict[str, Any]:
     }
 
 
+def _difference(a: object, b: object) -> float | None:
+    """``a - b`` for two finite numbers, else ``None`` (a metric missing or infinite)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return a - b
+    return None
+
+
 def _read_batches(loader: DataLoader) -> Iterator[dict[str, Any]]:
     """The loader's batches; a folder too broken to read raises ValueError, not RuntimeError."""
     batches = iter(loader)
@@ -292,12 +299,7 @@ def evaluate(
     grid = save_grid(rows, out / GRID_FILE).name if rows else None
     results = {name: m.result() for name, m in methods.items()}
     keys = [*METRIC_COLUMNS, *(tar_key(t) for t in TAR_THRESHOLDS)]
-    gain = {
-        k: (results[model_name][k] - results["bicubic"][k])
-        if results[model_name][k] is not None and results["bicubic"][k] is not None
-        else None
-        for k in keys
-    }
+    gain = {k: _difference(results[model_name][k], results["bicubic"][k]) for k in keys}
     seconds = time.perf_counter() - started
     scored = results[model_name]["images"]
     if unreadable:

@@ -29,9 +29,21 @@ def tar_key(threshold: float) -> str:
     return f"tar@{threshold:g}"
 
 
-def _number(value: float) -> float | None:
-    """A JSON-safe float: NaN (nothing evaluated) becomes ``None``."""
-    return None if math.isnan(value) else float(value)
+def _number(value: float) -> float | str | None:
+    """A JSON-safe number: NaN (nothing evaluated) becomes ``None``, infinity ``"inf"``.
+
+    PSNR is infinite for an image equal to its ground truth (faceloss adds no epsilon), so
+    a mean over a set holding one is ``"inf"``.
+
+    Example:
+        >>> _number(float("nan")), _number(float("inf")), _number(24.5)
+        (None, 'inf', 24.5)
+    """
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return float(value)
 
 
 class MethodMetrics:
@@ -102,8 +114,8 @@ class MethodMetrics:
     def result(self) -> dict[str, Any]:
         """The means (``None`` where nothing was evaluated) and the FR counts, JSON-ready.
 
-        Keys: ``psnr``, ``fr_psnr``, ``ssim``, ``fr_ssim``, ``vif`` and ``tar@<d>`` (percent;
-        ``None`` without descriptors), ``images``, ``fr_evaluated``,
+        Keys: ``psnr``, ``fr_psnr``, ``ssim``, ``fr_ssim``, ``vif`` (``"inf"`` for an
+        infinite PSNR mean) and ``tar@<d>`` (percent; ``None`` without descriptors), ``images``, ``fr_evaluated``,
         ``fr_skipped_no_face``, ``fr_ssim_skipped_too_small``.
         """
         fr_psnr = self.fr_psnr.compute()

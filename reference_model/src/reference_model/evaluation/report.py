@@ -33,7 +33,9 @@ def _title(key: str) -> str:
     return _TITLES.get(key, f"TAR d={key[4:]} (%)" if key.startswith("tar@") else key)
 
 
-def _cell(key: str, value: float | None, signed: bool = False) -> str:
+def _cell(key: str, value: float | str | None, signed: bool = False) -> str:
+    if isinstance(value, str):  # "inf": an infinite PSNR mean
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
     digits = _DIGITS.get(key, 1)
