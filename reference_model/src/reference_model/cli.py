@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-SUBCOMMANDS = ("train", "evaluate", "upscale", "benchmark")
+SUBCOMMANDS = ("train", "evaluate", "upscale", "benchmark", "demo")
 """Subcommand names, each a module of :mod:`reference_model.commands`."""
 
 

@@ -62,6 +62,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "compile": False,
         "deterministic": False,
         "threads": 0,  # torch intra-op threads per process; 0 = torch's default
+        "time_limit": 0.0,  # seconds; stop cleanly (checkpoint saved) once reached; 0 = none
         "checkpoint_every": 5000,
         "keep_last": 3,
         "log_every": 50,

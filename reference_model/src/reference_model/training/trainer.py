@@ -442,8 +442,9 @@ class Trainer:
                 "use train.amp=off or bf16, or check the data."
             )
 
-    def _stop_requested(self, stop: _Stop) -> bool:
-        flag = torch.tensor([1.0 if stop.signal else 0.0])
+    def _stop_requested(self, stop: _Stop, out_of_time: bool = False) -> bool:
+        """Whether any rank got SIGTERM/SIGINT or ran out of time (one collective)."""
+        flag = torch.tensor([1.0 if (stop.signal or out_of_time) else 0.0])
         if self.job.distributed:
             if dist.get_backend() == "nccl":
                 flag = flag.to(self.device)
@@ -543,6 +544,7 @@ class Trainer:
         images_per_step = int(cfg["batch_size"]) * self.job.world_size
         status = "complete"
         started, start_step = time.perf_counter(), self.step
+        limit = float(cfg["time_limit"])
         window_start, window_step = started, self.step
         with _Stop() as stop:
             batches = self._batches()
@@ -552,7 +554,9 @@ class Trainer:
                 self.step += 1
                 if progress is not None:
                     progress.update(1)
-                if self.step % every["log_every"] == 0 or self.step == total_steps:
+                out_of_time = 0 < limit <= time.perf_counter() - started
+                stopping = self._stop_requested(stop, out_of_time)
+                if self.step % every["log_every"] == 0 or self.step == total_steps or stopping:
                     now = time.perf_counter()
                     speed = (self.step - window_step) * images_per_step / (now - window_start)
                     window_start, window_step = now, self.step
@@ -579,7 +583,6 @@ class Trainer:
                     self.step % every["val_every"] == 0 or self.step == total_steps
                 ):
                     self._validate_and_keep_best()
-                stopping = self._stop_requested(stop)
                 if (
                     self.step % every["checkpoint_every"] == 0
                     or self.step == total_steps
@@ -587,7 +590,8 @@ class Trainer:
                 ):
                     self._save()
                 if stopping:
-                    status = f"stopped by {stop.signal or 'another rank'}"
+                    reason = stop.signal or ("the time limit" if out_of_time else "another rank")
+                    status = f"stopped by {reason}"
                     self._print(f"{status} at step {self.step}: checkpoint saved, exiting")
                     break
         if progress is not None:
