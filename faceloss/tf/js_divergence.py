@@ -24,8 +24,8 @@ def js_divergence(logits_p: tf.Tensor, logits_q: tf.Tensor, axis: int = -1) -> t
 
     which never takes the log of a probability that underflowed to 0, so it is
     finite with finite gradients for any finite logits (also +-1e4). The result is
-    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding) and is
-    exactly 0 for equal inputs.
+    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding; the clip
+    passes the gradient through unchanged) and is exactly 0 for equal inputs.
 
     Args:
         logits_p: unnormalised log-probabilities, any shape with the bins on ``axis``.
@@ -67,4 +67,7 @@ def js_divergence(logits_p: tf.Tensor, logits_q: tf.Tensor, axis: int = -1) -> t
     d = log_q - log_p
     ln2 = tf.constant(LN2, dtype=d.dtype)
     terms = tf.exp(log_p) * (ln2 - tf.nn.softplus(d)) + tf.exp(log_q) * (ln2 - tf.nn.softplus(-d))
-    return tf.clip_by_value(0.5 * tf.reduce_sum(terms, axis=axis), 0.0, ln2)
+    raw = 0.5 * tf.reduce_sum(terms, axis=axis)
+    # The clip only removes rounding outside [0, ln 2]; the gradient is the formula's own
+    # (straight through), so a value rounded to -1e-9 near P == Q keeps its true gradient.
+    return raw + tf.stop_gradient(tf.clip_by_value(raw, 0.0, ln2) - raw)

@@ -60,7 +60,8 @@ def psnr(
     data_range = check_data_range(data_range)
     prediction, target = check_metric_inputs(prediction, target, data_range, y_channel)
     target = tf.cast(target, prediction.dtype)
-    difference = metric_channels(prediction, y_channel) - metric_channels(target, y_channel)
+    # Luma is linear: converting the difference, not each image, avoids cancellation.
+    difference = metric_channels(prediction - target, y_channel)
     mse = tf.reduce_mean(tf.square(difference), axis=(1, 2, 3))
     return 20.0 * math.log10(data_range) - (10.0 / math.log(10.0)) * tf.math.log(mse)
 

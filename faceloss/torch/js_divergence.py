@@ -25,8 +25,8 @@ def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1)
 
     which never takes the log of a probability that underflowed to 0, so it is
     finite with finite gradients for any finite logits (also +-1e4). The result is
-    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding) and is
-    exactly 0 for equal inputs.
+    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding; the clip
+    passes the gradient through unchanged) and is exactly 0 for equal inputs.
 
     Args:
         logits_p: unnormalised log-probabilities, any shape with the bins on ``dim``.
@@ -64,4 +64,7 @@ def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1)
     log_q = F.log_softmax(logits_q, dim=dim)
     d = log_q - log_p
     terms = log_p.exp() * (LN2 - F.softplus(d)) + log_q.exp() * (LN2 - F.softplus(-d))
-    return (0.5 * terms.sum(dim=dim)).clamp(0.0, LN2)
+    raw = 0.5 * terms.sum(dim=dim)
+    # The clip only removes rounding outside [0, ln 2]; the gradient is the formula's own
+    # (straight through), so a value rounded to -1e-9 near P == Q keeps its true gradient.
+    return raw + (raw.clamp(0.0, LN2) - raw).detach()
