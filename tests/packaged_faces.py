@@ -40,13 +40,12 @@ def astronaut_faces(size: int = 128) -> np.ndarray:
     return np.stack(faces)
 
 
-def astronaut_pairs(count: int = 8) -> tuple[np.ndarray, np.ndarray]:
-    """(prediction, target) like ``metric_data.face_pairs``: ``count`` faces as float64 NHWC
-    in [0, 1] and their x8 bicubic down-and-up versions (an 'SR' of bicubic quality)."""
+def astronaut_pairs(count: int = 8, size: int = 128) -> tuple[np.ndarray, np.ndarray]:
+    """(prediction, target) like ``metric_data.face_pairs``: ``count`` faces of ``size`` pixels
+    as float64 NHWC in [0, 1] and their x8 bicubic down-and-up versions (a bicubic 'SR')."""
     from PIL import Image
 
-    target = astronaut_faces()[:count]
-    size = target.shape[1]
+    target = astronaut_faces(size)[:count]
     prediction = np.stack(
         [
             np.asarray(

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from faceloss import _validation as v
 from faceloss.spec import LN2
 from faceloss.torch._checks import check_axis, check_finite, check_tensor
+from faceloss.torch._precision import at_least_float32
 
 
 def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -60,6 +61,7 @@ def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1)
         )
     check_finite(logits_p, "logits_p")
     check_finite(logits_q, "logits_q")
+    (logits_p, logits_q), dtype = at_least_float32(logits_p, logits_q)
     log_p = F.log_softmax(logits_p, dim=dim)
     log_q = F.log_softmax(logits_q, dim=dim)
     d = log_q - log_p
@@ -67,4 +69,4 @@ def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1)
     raw = 0.5 * terms.sum(dim=dim)
     # The clip only removes rounding outside [0, ln 2]; the gradient is the formula's own
     # (straight through), so a value rounded to -1e-9 near P == Q keeps its true gradient.
-    return raw + (raw.clamp(0.0, LN2) - raw).detach()
+    return (raw + (raw.clamp(0.0, LN2) - raw).detach()).to(dtype)
