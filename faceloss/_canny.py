@@ -15,6 +15,11 @@ CANNY_CHANNELS = (1, 3)
 CANNY_MIN_SIZE = 3
 """Smallest height and width ``canny`` accepts (the 3x3 Sobel aperture)."""
 
+SMALLEST_NORMAL = 2.2250738585072014e-308
+"""The smallest normal float64. TensorFlow flushes subnormal numbers to zero, so the
+adaptive-threshold coefficients must be 0 or at least this, and every backend sets an
+adaptive threshold below it to 0."""
+
 
 def _check_real(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -30,14 +35,25 @@ def check_canny_options(k: object, low_ratio: object, l2_gradient: object) -> No
 
     ``k`` must be a finite real ``>= 0`` (eq. 1), ``low_ratio`` a real in ``[0, 1]``
     (eq. 2; above 1 the low threshold would exceed the high one), ``l2_gradient`` a bool.
+    Neither may be subnormal (between 0 and 2.2e-308): TensorFlow flushes those to 0.
     """
     if _check_real("k", k) < 0:
         raise ValueError(f"k must be >= 0 (T_h = m + k * sigma), got {k}")
+    _check_not_subnormal("k", float(k))
     ratio = _check_real("low_ratio", low_ratio)
     if not 0.0 <= ratio <= 1.0:
         raise ValueError(f"low_ratio must be in [0, 1] (T_l = low_ratio * T_h), got {low_ratio}")
+    _check_not_subnormal("low_ratio", ratio)
     if not isinstance(l2_gradient, bool):
         raise TypeError(f"l2_gradient must be a bool, got {type(l2_gradient).__name__}")
+
+
+def _check_not_subnormal(name: str, value: float) -> None:
+    if 0.0 < value < SMALLEST_NORMAL:
+        raise ValueError(
+            f"{name} must be 0 or at least {SMALLEST_NORMAL!r} (the smallest normal float64; "
+            f"TensorFlow flushes smaller numbers to 0), got {value!r}: use 0"
+        )
 
 
 def check_threshold_presence(low: object, high: object) -> bool:

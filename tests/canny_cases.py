@@ -96,7 +96,7 @@ def ci_files(shared_data: Path, count: int = CI_FACES) -> list[Path]:
     return celeba[: count - 4] + helen[:4]
 
 
-_CACHE: dict[tuple, list] = {}
+_CACHE: dict[object, list] = {}
 
 
 def cv2_cases(shared_data: Path, count: int = CI_FACES) -> list[tuple]:
@@ -105,15 +105,29 @@ def cv2_cases(shared_data: Path, count: int = CI_FACES) -> list[tuple]:
     Cached per session, so the three backends' tests share the cv2 work."""
     key = (str(shared_data), count)
     if key not in _CACHE:
-        levels = pyramid(load_faces(ci_files(shared_data, count)))
-        cases = []
-        for size in SIZES:
-            image = levels[size]
-            for name, low, high, l2 in MODES:
-                lo, hi = thresholds(image, low, high, l2)
-                cases.append((size, name, image, low, high, l2, cv2_canny(image, lo, hi, l2)))
-        _CACHE[key] = cases
+        _CACHE[key] = cases_for(load_faces(ci_files(shared_data, count)))
     return _CACHE[key]
+
+
+def packaged_cases() -> list[tuple]:
+    """:func:`cv2_cases` on the astronaut faces scikit-image ships (no ``../shared`` needed)."""
+    if "packaged" not in _CACHE:
+        from tests.packaged_faces import astronaut_faces
+
+        _CACHE["packaged"] = cases_for(astronaut_faces())
+    return _CACHE["packaged"]
+
+
+def cases_for(faces_uint8: np.ndarray) -> list[tuple]:
+    """The cases of :func:`cv2_cases` for (N, 128, 128, 3) uint8 faces."""
+    levels = pyramid(faces_uint8)
+    cases = []
+    for size in SIZES:
+        image = levels[size]
+        for name, low, high, l2 in MODES:
+            lo, hi = thresholds(image, low, high, l2)
+            cases.append((size, name, image, low, high, l2, cv2_canny(image, lo, hi, l2)))
+    return cases
 
 
 def assert_identical(ours: np.ndarray, expected: np.ndarray, what: str) -> None:

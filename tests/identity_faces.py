@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +34,14 @@ def degrade_x8(images: np.ndarray) -> np.ndarray:
 def dlib_chips(files: list[Path], count: int) -> tuple[np.ndarray, list[Path]]:
     """Up to ``count`` 150x150 uint8 chips made by dlib's 5-point alignment
     (``get_face_chip(size=150, padding=0.25)``), and the files they came from."""
+    images = (np.asarray(Image.open(f).convert("RGB")) for f in files)
+    chips, used = dlib_chips_of(images, count)
+    return chips, [files[i] for i in used]
+
+
+def dlib_chips_of(images: Iterable[np.ndarray], count: int) -> tuple[np.ndarray, list[int]]:
+    """:func:`dlib_chips` for uint8 RGB (H, W, 3) images; returns the chips and the indices of
+    the images they came from."""
     import dlib
 
     from faceloss.weights.dlib import find_dlib_face_resnet
@@ -41,8 +50,7 @@ def dlib_chips(files: list[Path], count: int) -> tuple[np.ndarray, list[Path]]:
     detector = dlib.get_frontal_face_detector()
     predictor = dlib.shape_predictor(str(models / "shape_predictor_5_face_landmarks.dat"))
     chips, used = [], []
-    for f in files:
-        image = np.asarray(Image.open(f).convert("RGB"))
+    for f, image in enumerate(images):
         faces = detector(image, 1)
         if not faces:
             continue

@@ -77,7 +77,9 @@ def _adaptive(dx: np.ndarray, dy: np.ndarray, k: float, low_ratio: float, l2_gra
     second = squares.astype(np.float64).sum(axis=(1, 2)) / count
     sigma = np.sqrt(np.maximum(second - mean * mean, 0.0))
     high = mean + k * sigma
-    return low_ratio * high, high
+    low = low_ratio * high
+    # Below the smallest normal float64 a threshold is 0, as TF (which flushes subnormals) has it.
+    return np.where(low < rules.SMALLEST_NORMAL, 0.0, low), high
 
 
 def adaptive_thresholds(
@@ -113,7 +115,7 @@ def adaptive_thresholds(
     Raises:
         TypeError: ``image`` is not a floating-point array; a bad option type.
         ValueError: bad rank, channel count or size, values outside [0, 1] (value checks
-            on), ``k < 0`` or ``low_ratio`` outside [0, 1].
+            on), ``k < 0`` or ``low_ratio`` outside [0, 1], ``k`` or ``low_ratio`` subnormal (below 2.2e-308).
 
     Example:
         >>> import numpy as np
@@ -221,7 +223,7 @@ def canny(
             wrong type.
         ValueError: bad rank, channel count (not 1 or 3) or size (below 3x3), values
             outside [0, 1] (value checks on), only one threshold given, a negative or
-            non-finite threshold, ``low > high``, ``k < 0`` or ``low_ratio`` outside [0, 1].
+            non-finite threshold, ``low > high``, ``k < 0`` or ``low_ratio`` outside [0, 1], ``k`` or ``low_ratio`` subnormal (below 2.2e-308).
 
     Example:
         >>> import numpy as np

@@ -28,8 +28,8 @@ def js_divergence(logits_p: np.ndarray, logits_q: np.ndarray, axis: int = -1) ->
 
     which never takes the log of a probability that underflowed to 0, so it is
     finite with finite gradients for any finite logits (also +-1e4). The result is
-    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding) and is
-    exactly 0 for equal inputs.
+    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding; the clip
+    passes the gradient through unchanged) and is exactly 0 for equal inputs.
 
     Args:
         logits_p: unnormalised log-probabilities, any shape with the bins on ``axis``.

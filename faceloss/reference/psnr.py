@@ -55,7 +55,8 @@ def psnr(
     """
     data_range = check_data_range(data_range)
     prediction, target = check_metric_inputs(prediction, target, data_range, y_channel)
-    difference = metric_channels(prediction, y_channel) - metric_channels(target, y_channel)
+    # Luma is linear: converting the difference, not each image, avoids cancellation.
+    difference = metric_channels(prediction - target, y_channel)
     mse = np.mean(np.square(difference), axis=(1, 2, 3))
     with np.errstate(divide="ignore"):
         return 10.0 * np.log10(data_range**2 / mse)

@@ -16,6 +16,7 @@ from faceloss import _validation as v
 from faceloss._padding import same_padding
 from faceloss.spec import EDGE_BLOCK_RELU
 from faceloss.tf._checks import check_bool, check_image, check_int, check_shape, check_tensor
+from faceloss.tf._precision import at_least_float32
 
 
 def _variable_value(x: object) -> object:
@@ -77,7 +78,8 @@ def avg_pool_same(features: tf.Tensor, pool_size: int) -> tf.Tensor:
     """
     features = check_image(features, "features", channels=None)
     pool_size = check_int("pool_size", pool_size)
-    return _avg_pool_same(features, pool_size)
+    (features,), dtype = at_least_float32(features)
+    return tf.cast(_avg_pool_same(features, pool_size), dtype)
 
 
 def edge_block(

@@ -19,6 +19,7 @@ from faceloss.tf._checks import (
     check_sequence,
 )
 from faceloss.tf._loss import Loss
+from faceloss.tf._precision import at_least_float32
 
 
 def edge_loss(
@@ -83,9 +84,11 @@ def edge_loss(
         check_same_batch("edges[0]", edges[0].shape[0], f"edges[{k}]", edge.shape[0])
         check_finite(edge, f"edges[{k}]")
         check_finite(target, f"targets[{k}]")
+    cast, dtype = at_least_float32(*edges, *targets)
+    edges, targets = cast[: len(edges)], cast[len(edges) :]
     total = None
     for k, (edge, target) in enumerate(zip(edges, targets, strict=True)):
-        squared = tf.square(edge - tf.cast(target, edge.dtype))
+        squared = tf.square(edge - target)
         if reduction == "sum":
             value = tf.reduce_sum(squared)
         elif reduction == "mean":
@@ -95,7 +98,7 @@ def edge_loss(
         if weights is not None:
             value = tf.constant(weights[k], dtype=value.dtype) * value
         total = value if total is None else total + value
-    return total
+    return tf.cast(total, dtype)
 
 
 @keras.saving.register_keras_serializable(package="faceloss")

@@ -11,6 +11,7 @@ import tensorflow as tf
 from faceloss import _canny as rules
 from faceloss.spec import CANNY_K, CANNY_LOW_RATIO, EDGE_TARGET_SCALES
 from faceloss.tf._checks import check_image, check_range
+from faceloss.tf._precision import at_least_float32
 from faceloss.tf.canny import canny
 
 
@@ -49,8 +50,9 @@ def downscale_x2(image: tf.Tensor) -> tf.Tensor:
     """
     image = check_image(image, "image", channels=None)
     rules.check_even_size("image", image.shape[1], image.shape[2])
+    (image,), dtype = at_least_float32(image)
     total = image[:, 0::2, 0::2] + image[:, 0::2, 1::2] + image[:, 1::2, 0::2]
-    return (total + image[:, 1::2, 1::2]) * 0.25
+    return tf.cast((total + image[:, 1::2, 1::2]) * 0.25, dtype)
 
 
 def edge_targets(

@@ -7,6 +7,7 @@ import tensorflow as tf
 from faceloss import _validation as v
 from faceloss.spec import LN2
 from faceloss.tf._checks import check_axis, check_finite, check_tensor, static_shape
+from faceloss.tf._precision import at_least_float32
 
 
 def js_divergence(logits_p: tf.Tensor, logits_q: tf.Tensor, axis: int = -1) -> tf.Tensor:
@@ -24,8 +25,8 @@ def js_divergence(logits_p: tf.Tensor, logits_q: tf.Tensor, axis: int = -1) -> t
 
     which never takes the log of a probability that underflowed to 0, so it is
     finite with finite gradients for any finite logits (also +-1e4). The result is
-    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding) and is
-    exactly 0 for equal inputs.
+    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding; the clip
+    passes the gradient through unchanged) and is exactly 0 for equal inputs.
 
     Args:
         logits_p: unnormalised log-probabilities, any shape with the bins on ``axis``.
@@ -59,12 +60,15 @@ def js_divergence(logits_p: tf.Tensor, logits_q: tf.Tensor, axis: int = -1) -> t
         raise ValueError(
             f"logits_p has no bins: axis {axis} of shape {static_shape(logits_p)} is empty"
         )
-    logits_q = tf.cast(logits_q, logits_p.dtype)
     check_finite(logits_p, "logits_p")
     check_finite(logits_q, "logits_q")
+    (logits_p, logits_q), dtype = at_least_float32(logits_p, logits_q)
     log_p = tf.nn.log_softmax(logits_p, axis=axis)
     log_q = tf.nn.log_softmax(logits_q, axis=axis)
     d = log_q - log_p
     ln2 = tf.constant(LN2, dtype=d.dtype)
     terms = tf.exp(log_p) * (ln2 - tf.nn.softplus(d)) + tf.exp(log_q) * (ln2 - tf.nn.softplus(-d))
-    return tf.clip_by_value(0.5 * tf.reduce_sum(terms, axis=axis), 0.0, ln2)
+    raw = 0.5 * tf.reduce_sum(terms, axis=axis)
+    # The clip only removes rounding outside [0, ln 2]; the gradient is the formula's own
+    # (straight through), so a value rounded to -1e-9 near P == Q keeps its true gradient.
+    return tf.cast(raw + tf.stop_gradient(tf.clip_by_value(raw, 0.0, ln2) - raw), dtype)

@@ -10,6 +10,7 @@ import tensorflow as tf
 from faceloss.tf._checks import check_bool, check_data_range, check_metric_inputs
 from faceloss.tf._luma import metric_channels
 from faceloss.tf._metric import MeanMetric
+from faceloss.tf._precision import at_least_float32
 
 
 def psnr(
@@ -59,10 +60,12 @@ def psnr(
     """
     data_range = check_data_range(data_range)
     prediction, target = check_metric_inputs(prediction, target, data_range, y_channel)
-    target = tf.cast(target, prediction.dtype)
-    difference = metric_channels(prediction, y_channel) - metric_channels(target, y_channel)
+    (prediction, target), dtype = at_least_float32(prediction, target)
+    # Luma is linear: converting the difference, not each image, avoids cancellation.
+    difference = metric_channels(prediction - target, y_channel)
     mse = tf.reduce_mean(tf.square(difference), axis=(1, 2, 3))
-    return 20.0 * math.log10(data_range) - (10.0 / math.log(10.0)) * tf.math.log(mse)
+    value = 20.0 * math.log10(data_range) - (10.0 / math.log(10.0)) * tf.math.log(mse)
+    return tf.cast(value, dtype)
 
 
 @keras.saving.register_keras_serializable(package="faceloss")

@@ -13,6 +13,7 @@ from faceloss.tf._checks import check_bool, check_choice, check_data_range, chec
 from faceloss.tf._filter import filter_valid
 from faceloss.tf._luma import metric_channels
 from faceloss.tf._metric import MeanMetric
+from faceloss.tf._precision import at_least_float32
 
 _WINDOW = gaussian_window()
 
@@ -98,12 +99,13 @@ def ssim(
     prediction, target = check_metric_inputs(
         prediction, target, data_range, y_channel, SSIM_WINDOW_SIZE
     )
-    target = tf.cast(target, prediction.dtype)
+    (prediction, target), dtype = at_least_float32(prediction, target)
     prediction = metric_channels(prediction, y_channel)
     target = metric_channels(target, y_channel)
-    return _compiled(prediction.shape[-1], prediction.dtype, data_range, padding)(
+    value = _compiled(prediction.shape[-1], prediction.dtype, data_range, padding)(
         prediction, target
     )
+    return tf.cast(value, dtype)
 
 
 _COMPILED: dict[tuple, Callable[[tf.Tensor, tf.Tensor], tf.Tensor]] = {}

@@ -10,6 +10,7 @@ import tensorflow as tf
 from faceloss._face_region import check_thresholds
 from faceloss.spec import TAR_DISTANCES
 from faceloss.tf._checks import check_choice, check_embeddings, check_finite
+from faceloss.tf._precision import at_least_float32
 
 
 def _accepted(
@@ -23,12 +24,12 @@ def _accepted(
     check_choice("distance", distance, TAR_DISTANCES)
     check_finite(embeddings_sr, "embeddings_sr")
     check_finite(embeddings_hr, "embeddings_hr")
-    difference = embeddings_sr - tf.cast(embeddings_hr, embeddings_sr.dtype)
-    squared = tf.reduce_sum(tf.square(difference), axis=1)
+    (embeddings_sr, embeddings_hr), dtype = at_least_float32(embeddings_sr, embeddings_hr)
+    squared = tf.reduce_sum(tf.square(embeddings_sr - embeddings_hr), axis=1)
     d = tf.sqrt(squared) if distance == "euclidean" else squared
     limits_t = tf.constant(limits, dtype=d.dtype)
     accepted = tf.reduce_sum(tf.cast(d[None, :] <= limits_t[:, None], tf.int64), axis=1)
-    return accepted, tf.shape(d, out_type=tf.int64)[0], d.dtype
+    return accepted, tf.shape(d, out_type=tf.int64)[0], dtype
 
 
 def tar(
@@ -79,8 +80,9 @@ def tar(
         [50.0]
     """
     accepted, total, dtype = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
-    scale = tf.constant(100.0, dtype) / tf.cast(total, dtype)
-    return tf.cast(accepted, dtype) * scale
+    compute = tf.float64 if dtype == tf.float64 else tf.float32
+    scale = tf.constant(100.0, compute) / tf.cast(total, compute)
+    return tf.cast(tf.cast(accepted, compute) * scale, dtype)
 
 
 @keras.saving.register_keras_serializable(package="faceloss")

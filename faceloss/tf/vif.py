@@ -13,6 +13,7 @@ from faceloss.tf._checks import check_bool, check_data_range, check_metric_input
 from faceloss.tf._filter import filter_valid
 from faceloss.tf._luma import metric_channels
 from faceloss.tf._metric import MeanMetric
+from faceloss.tf._precision import at_least_float32
 
 _WINDOWS = [
     gaussian_window(2 ** (VIF_SCALES - s) + 1, (2 ** (VIF_SCALES - s) + 1) / 5)
@@ -123,12 +124,12 @@ def vif(
     prediction, target = check_metric_inputs(
         prediction, target, data_range, y_channel, VIF_MIN_SIZE
     )
-    target = tf.cast(target, prediction.dtype)
+    (prediction, target), dtype = at_least_float32(prediction, target)
     scale = 255.0 / data_range
     numerator, denominator = vif_information(
         metric_channels(prediction, y_channel) * scale, metric_channels(target, y_channel) * scale
     )
-    return tf.reduce_mean((numerator + VIF_EPS) / (denominator + VIF_EPS), axis=1)
+    return tf.cast(tf.reduce_mean((numerator + VIF_EPS) / (denominator + VIF_EPS), axis=1), dtype)
 
 
 @keras.saving.register_keras_serializable(package="faceloss")

@@ -8,6 +8,7 @@ import tensorflow as tf
 from faceloss.spec import REDUCTIONS, YUV_FROM_RGB
 from faceloss.tf._checks import check_choice, check_finite, check_image, check_same_shape
 from faceloss.tf._loss import Loss
+from faceloss.tf._precision import at_least_float32
 from faceloss.tf._reduce import reduce
 
 
@@ -42,7 +43,8 @@ def rgb_to_yuv(image: tf.Tensor) -> tf.Tensor:
         1.0
     """
     image = check_image(image, "image")
-    return _rgb_to_yuv(image)
+    (image,), dtype = at_least_float32(image)
+    return tf.cast(_rgb_to_yuv(image), dtype)
 
 
 def luminance_chrominance_loss(
@@ -88,8 +90,9 @@ def luminance_chrominance_loss(
     check_finite(prediction, "prediction")
     check_finite(target, "target")
     # The matrix is linear: convert the difference once instead of both images.
-    difference = _rgb_to_yuv(prediction - tf.cast(target, prediction.dtype))
-    return reduce(tf.square(difference), reduction)
+    (prediction, target), dtype = at_least_float32(prediction, target)
+    difference = _rgb_to_yuv(prediction - target)
+    return tf.cast(reduce(tf.square(difference), reduction), dtype)
 
 
 @keras.saving.register_keras_serializable(package="faceloss")

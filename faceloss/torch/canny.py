@@ -88,7 +88,9 @@ def _adaptive(
     second = squares.sum(dim=(1, 2, 3)) / count
     sigma = torch.sqrt(torch.clamp(second - mean * mean, min=0.0))
     high = mean + k * sigma
-    return low_ratio * high, high
+    low = low_ratio * high
+    # Below the smallest normal float64 a threshold is 0, as TF (which flushes subnormals) has it.
+    return torch.where(low < rules.SMALLEST_NORMAL, 0.0, low), high
 
 
 def adaptive_thresholds(
@@ -124,7 +126,7 @@ def adaptive_thresholds(
     Raises:
         TypeError: ``image`` is not a floating-point tensor; a bad option type.
         ValueError: bad rank, channel count or size, values outside [0, 1] (value checks
-            on), ``k < 0`` or ``low_ratio`` outside [0, 1].
+            on), ``k < 0`` or ``low_ratio`` outside [0, 1], ``k`` or ``low_ratio`` subnormal (below 2.2e-308).
 
     Example:
         >>> import torch
@@ -279,7 +281,7 @@ def canny(
             wrong type.
         ValueError: bad rank, channel count (not 1 or 3) or size (below 3x3), values
             outside [0, 1], only one threshold given, a negative or non-finite threshold,
-            ``low > high``, ``k < 0`` or ``low_ratio`` outside [0, 1]. Checks that read
+            ``low > high``, ``k < 0`` or ``low_ratio`` outside [0, 1], ``k`` or ``low_ratio`` subnormal (below 2.2e-308). Checks that read
             tensor values run eagerly with value checks on (:func:`faceloss.set_value_checks`).
 
     Example:

@@ -27,6 +27,7 @@ from faceloss.torch._checks import (
     check_shape,
     check_tensor,
 )
+from faceloss.torch._precision import at_least_float32
 
 MATMUL_COST_RATIO = 16
 """Average by banded matrix products while ``H + W <= MATMUL_COST_RATIO * s**2``, else pool.
@@ -102,7 +103,8 @@ def avg_pool_same(features: torch.Tensor, pool_size: int) -> torch.Tensor:
     """
     features = check_image(features, "features", channels=None)
     pool_size = check_int("pool_size", pool_size)
-    return _avg_pool_same(features, pool_size)
+    (features,), dtype = at_least_float32(features)
+    return _avg_pool_same(features, pool_size).to(dtype)
 
 
 @torch.jit.unused

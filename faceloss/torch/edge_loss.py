@@ -18,6 +18,7 @@ from faceloss.torch._checks import (
     check_scale_weights,
     check_sequence,
 )
+from faceloss.torch._precision import at_least_float32
 
 
 def edge_loss(
@@ -82,6 +83,8 @@ def edge_loss(
         check_same_batch("edges[0]", edges[0].shape[0], f"edges[{k}]", edge.shape[0])
         check_finite(edge, f"edges[{k}]")
         check_finite(target, f"targets[{k}]")
+    cast, dtype = at_least_float32(*edges, *targets)
+    edges, targets = cast[: len(edges)], cast[len(edges) :]
     total = None
     for k, (edge, target) in enumerate(zip(edges, targets, strict=True)):
         squared = (edge - target).square()
@@ -94,7 +97,7 @@ def edge_loss(
         if weights is not None:
             value = weights[k] * value
         total = value if total is None else total + value
-    return total
+    return total.to(dtype)
 
 
 class EdgeLoss(nn.Module):

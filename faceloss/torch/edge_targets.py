@@ -11,6 +11,7 @@ from torch import nn
 from faceloss import _canny as rules
 from faceloss.spec import CANNY_K, CANNY_LOW_RATIO, EDGE_TARGET_SCALES
 from faceloss.torch._checks import check_image, check_range
+from faceloss.torch._precision import at_least_float32
 from faceloss.torch.canny import canny
 
 
@@ -49,8 +50,9 @@ def downscale_x2(image: torch.Tensor) -> torch.Tensor:
     """
     image = check_image(image, "image", channels=None)
     rules.check_even_size("image", image.shape[2], image.shape[3])
+    (image,), dtype = at_least_float32(image)
     total = image[..., 0::2, 0::2] + image[..., 0::2, 1::2] + image[..., 1::2, 0::2]
-    return (total + image[..., 1::2, 1::2]) * 0.25
+    return ((total + image[..., 1::2, 1::2]) * 0.25).to(dtype)
 
 
 def edge_targets(

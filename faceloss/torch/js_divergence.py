@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from faceloss import _validation as v
 from faceloss.spec import LN2
 from faceloss.torch._checks import check_axis, check_finite, check_tensor
+from faceloss.torch._precision import at_least_float32
 
 
 def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1) -> torch.Tensor:
@@ -25,8 +26,8 @@ def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1)
 
     which never takes the log of a probability that underflowed to 0, so it is
     finite with finite gradients for any finite logits (also +-1e4). The result is
-    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding) and is
-    exactly 0 for equal inputs.
+    symmetric, lies in :math:`[0, \ln 2]` (clipped there against rounding; the clip
+    passes the gradient through unchanged) and is exactly 0 for equal inputs.
 
     Args:
         logits_p: unnormalised log-probabilities, any shape with the bins on ``dim``.
@@ -60,8 +61,12 @@ def js_divergence(logits_p: torch.Tensor, logits_q: torch.Tensor, dim: int = -1)
         )
     check_finite(logits_p, "logits_p")
     check_finite(logits_q, "logits_q")
+    (logits_p, logits_q), dtype = at_least_float32(logits_p, logits_q)
     log_p = F.log_softmax(logits_p, dim=dim)
     log_q = F.log_softmax(logits_q, dim=dim)
     d = log_q - log_p
     terms = log_p.exp() * (LN2 - F.softplus(d)) + log_q.exp() * (LN2 - F.softplus(-d))
-    return (0.5 * terms.sum(dim=dim)).clamp(0.0, LN2)
+    raw = 0.5 * terms.sum(dim=dim)
+    # The clip only removes rounding outside [0, ln 2]; the gradient is the formula's own
+    # (straight through), so a value rounded to -1e-9 near P == Q keeps its true gradient.
+    return (raw + (raw.clamp(0.0, LN2) - raw).detach()).to(dtype)

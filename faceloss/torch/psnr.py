@@ -9,6 +9,7 @@ import torch
 from faceloss.torch._checks import check_bool, check_data_range, check_metric_inputs
 from faceloss.torch._luma import metric_channels
 from faceloss.torch._metric import MeanMetric
+from faceloss.torch._precision import at_least_float32
 
 
 def psnr(
@@ -58,9 +59,11 @@ def psnr(
     """
     data_range = check_data_range(data_range)
     prediction, target = check_metric_inputs(prediction, target, data_range, y_channel)
-    difference = metric_channels(prediction, y_channel) - metric_channels(target, y_channel)
+    (prediction, target), dtype = at_least_float32(prediction, target)
+    # Luma is linear: converting the difference, not each image, avoids cancellation.
+    difference = metric_channels(prediction - target, y_channel)
     mse = difference.square().mean(dim=(1, 2, 3))
-    return 20.0 * math.log10(data_range) - 10.0 * torch.log10(mse)
+    return (20.0 * math.log10(data_range) - 10.0 * torch.log10(mse)).to(dtype)
 
 
 class PSNR(MeanMetric):

@@ -16,6 +16,7 @@ from faceloss.torch._checks import (
 from faceloss.torch._filter import filter_valid, window_like
 from faceloss.torch._luma import metric_channels
 from faceloss.torch._metric import MeanMetric
+from faceloss.torch._precision import at_least_float32
 
 _WINDOW = gaussian_window()
 # On the CPU the batch is processed in blocks of about this many input values (8 RGB
@@ -114,6 +115,7 @@ def ssim(
     prediction, target = check_metric_inputs(
         prediction, target, data_range, y_channel, SSIM_WINDOW_SIZE
     )
+    (prediction, target), dtype = at_least_float32(prediction, target)
     prediction = metric_channels(prediction, y_channel)
     target = metric_channels(target, y_channel)
     block = len(prediction)
@@ -123,7 +125,7 @@ def ssim(
         ssim_map(p, t, data_range, padding).mean(dim=(1, 2, 3))
         for p, t in zip(prediction.split(block), target.split(block), strict=True)
     ]
-    return values[0] if len(values) == 1 else torch.cat(values)
+    return (values[0] if len(values) == 1 else torch.cat(values)).to(dtype)
 
 
 class SSIM(MeanMetric):

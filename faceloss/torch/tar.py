@@ -11,12 +11,14 @@ from faceloss._face_region import check_thresholds
 from faceloss.spec import TAR_DISTANCES
 from faceloss.torch._checks import check_choice, check_embeddings, check_finite
 from faceloss.torch._constant import constant
+from faceloss.torch._precision import at_least_float32
 
 
 def _accepted(
     embeddings_sr: object, embeddings_hr: object, thresholds: object, distance: str
-) -> tuple[torch.Tensor, int]:
-    """(accepted pairs per threshold as an int64 tensor, number of pairs) after all checks."""
+) -> tuple[torch.Tensor, int, torch.dtype]:
+    """(accepted pairs per threshold as an int64 tensor, number of pairs, the result's float
+    dtype) after all checks; distances in at least float32."""
     embeddings_sr, embeddings_hr = check_embeddings(
         embeddings_sr, "embeddings_sr", embeddings_hr, "embeddings_hr"
     )
@@ -24,10 +26,11 @@ def _accepted(
     check_choice("distance", distance, TAR_DISTANCES)
     check_finite(embeddings_sr, "embeddings_sr")
     check_finite(embeddings_hr, "embeddings_hr")
-    squared = (embeddings_sr - embeddings_hr.to(embeddings_sr.dtype)).square().sum(dim=1)
+    (embeddings_sr, embeddings_hr), dtype = at_least_float32(embeddings_sr, embeddings_hr)
+    squared = (embeddings_sr - embeddings_hr).square().sum(dim=1)
     d = squared.sqrt() if distance == "euclidean" else squared
     limits_t = constant(limits, d)
-    return (d[None, :] <= limits_t[:, None]).sum(dim=1), d.shape[0]
+    return (d[None, :] <= limits_t[:, None]).sum(dim=1), d.shape[0], dtype
 
 
 def tar(
@@ -77,8 +80,8 @@ def tar(
         >>> tar(sr, hr, [0.31], distance="squared_l2").tolist()  # squared: .25 .3025 .36 2
         [50.0]
     """
-    accepted, total = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
-    return accepted.to(embeddings_sr.dtype) * (100.0 / total)
+    accepted, total, dtype = _accepted(embeddings_sr, embeddings_hr, thresholds, distance)
+    return (accepted.to(torch.promote_types(dtype, torch.float32)) * (100.0 / total)).to(dtype)
 
 
 class TAR(nn.Module):
@@ -116,7 +119,7 @@ class TAR(nn.Module):
 
     def update(self, embeddings_sr: torch.Tensor, embeddings_hr: torch.Tensor) -> None:
         """Add a batch of pairs, each :math:`(N, D)`."""
-        accepted, total = _accepted(embeddings_sr, embeddings_hr, self.thresholds, self.distance)
+        accepted, total, _ = _accepted(embeddings_sr, embeddings_hr, self.thresholds, self.distance)
         if self.accepted.device != accepted.device:
             self.accepted = self.accepted.to(accepted.device)
             self.count = self.count.to(accepted.device)

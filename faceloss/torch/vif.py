@@ -10,6 +10,7 @@ from faceloss.torch._checks import check_bool, check_data_range, check_metric_in
 from faceloss.torch._filter import filter_valid, window_like
 from faceloss.torch._luma import metric_channels
 from faceloss.torch._metric import MeanMetric
+from faceloss.torch._precision import at_least_float32
 
 _WINDOWS = [
     gaussian_window(2 ** (VIF_SCALES - s) + 1, (2 ** (VIF_SCALES - s) + 1) / 5)
@@ -119,11 +120,12 @@ def vif(
     prediction, target = check_metric_inputs(
         prediction, target, data_range, y_channel, VIF_MIN_SIZE
     )
+    (prediction, target), dtype = at_least_float32(prediction, target)
     scale = 255.0 / data_range
     numerator, denominator = vif_information(
         metric_channels(prediction, y_channel) * scale, metric_channels(target, y_channel) * scale
     )
-    return ((numerator + VIF_EPS) / (denominator + VIF_EPS)).mean(dim=1)
+    return ((numerator + VIF_EPS) / (denominator + VIF_EPS)).mean(dim=1).to(dtype)
 
 
 class VIF(MeanMetric):

@@ -8,6 +8,7 @@ from torch import nn
 from faceloss.spec import REDUCTIONS, YUV_FROM_RGB
 from faceloss.torch._checks import check_choice, check_finite, check_image, check_same_shape
 from faceloss.torch._constant import constant
+from faceloss.torch._precision import at_least_float32
 from faceloss.torch._reduce import reduce
 
 _YUV_FROM_RGB = tuple(tuple(row) for row in YUV_FROM_RGB.tolist())
@@ -47,7 +48,8 @@ def rgb_to_yuv(image: torch.Tensor) -> torch.Tensor:
         1.0
     """
     image = check_image(image, "image")
-    return _rgb_to_yuv(image)
+    (image,), dtype = at_least_float32(image)
+    return _rgb_to_yuv(image).to(dtype)
 
 
 def luminance_chrominance_loss(
@@ -94,8 +96,9 @@ def luminance_chrominance_loss(
     check_finite(prediction, "prediction")
     check_finite(target, "target")
     # The matrix is linear: convert the difference once instead of both images.
+    (prediction, target), dtype = at_least_float32(prediction, target)
     difference = _rgb_to_yuv(prediction - target)
-    return reduce(difference.square(), reduction)
+    return reduce(difference.square(), reduction).to(dtype)
 
 
 class LuminanceChrominanceLoss(nn.Module):

@@ -20,6 +20,7 @@ from faceloss.detect import (
 )
 from faceloss.detect._batch import detected_boxes
 from tests.face_data import load_faces
+from tests.packaged_faces import astronaut, astronaut_faces
 
 
 def _detectors() -> list[FaceDetector]:
@@ -153,6 +154,33 @@ def test_no_face_on_flat_and_noise_images(detector):
         rng.integers(0, 256, (128, 128, 3), dtype=np.uint8),
     ):
         assert detector(image) == []
+
+
+@pytest.mark.parametrize("detector", DETECTORS[:1] + DETECTORS[2:], ids=IDS[:1] + IDS[2:])
+def test_finds_the_face_on_packaged_faces(detector):
+    faces = astronaut_faces()
+    found = [detector(face) for face in faces]
+    assert all(found), f"no face in {sum(not b for b in found)} of {len(faces)} astronaut crops"
+    for boxes in found:
+        box = best_box(boxes)
+        assert 40 <= box.height <= 128
+        centre_row, centre_col = (box.top + box.bottom) / 2, (box.left + box.right) / 2
+        assert 40 <= centre_row <= 90 and 40 <= centre_col <= 90, box
+
+
+def test_dlib_boxes_are_face_recognition_crops_on_packaged_faces():
+    dlib = pytest.importorskip("dlib", reason="needs the dlib-bin extra")
+    raw = dlib.get_frontal_face_detector()
+    for image in [astronaut(), *astronaut_faces()[::4]]:
+        side = image.shape[0]
+        rects = raw(image, 1)  # what face_recognition.face_locations(image) runs
+        expected = sorted(
+            (max(r.top(), 0), max(r.left(), 0), min(r.bottom(), side), min(r.right(), side))
+            for r in rects
+        )
+        assert expected, "dlib finds the astronaut"
+        got = sorted((b.top, b.left, b.bottom, b.right) for b in DlibHOGDetector()(image))
+        assert got == expected
 
 
 @pytest.mark.parametrize("detector", DETECTORS[:1] + DETECTORS[2:], ids=IDS[:1] + IDS[2:])

@@ -47,6 +47,17 @@ def to_backend(
     its layout and ``dtype``; a list of arrays becomes a list of tensors."""
     if isinstance(array, (list, tuple)):
         return [to_backend(a, backend, image, dtype, kernel) for a in array]
+    if dtype == "bfloat16":  # no NumPy dtype: made from float32 in the backend
+        if backend == "reference":
+            raise ValueError("the reference computes in float64, not bfloat16")
+        tensor = to_backend(array, backend, image, np.float32, kernel)
+        if backend == "torch":
+            import torch
+
+            return tensor.to(torch.bfloat16)
+        import tensorflow as tf
+
+        return tf.cast(tensor, tf.bfloat16)
     array = np.array(array, dtype=dtype, order="C")  # keeps 0-d scalars 0-d
     if backend == "reference":
         return array
@@ -70,6 +81,8 @@ def to_numpy(
     if isinstance(value, (list, tuple)):
         flags = [image] * len(value) if isinstance(image, bool) else list(image)
         return tuple(to_numpy(v, backend, f, kernel) for v, f in zip(value, flags, strict=True))
+    if backend == "torch" and _is_bf16(value):
+        value = value.float()  # NumPy has no bfloat16
     if backend == "torch" and kernel:
         return value.detach().permute(2, 3, 1, 0).cpu().numpy()
     if backend == "torch":
@@ -80,6 +93,12 @@ def to_numpy(
     if backend == "tf":
         return np.asarray(value.numpy())
     return np.asarray(value)
+
+
+def _is_bf16(value: Any) -> bool:
+    import torch
+
+    return isinstance(value, torch.Tensor) and value.dtype == torch.bfloat16
 
 
 def _resolve(backend: str, fn: str | Callable[..., Any]) -> Callable[..., Any]:
@@ -112,6 +131,10 @@ def _tensors(
 def _cast64(array: Any, dtype: Any) -> Any:
     if isinstance(array, (list, tuple)):
         return [_cast64(a, dtype) for a in array]
+    if dtype == "bfloat16":  # rounded by torch (NumPy has no bfloat16)
+        import torch
+
+        return torch.from_numpy(np.asarray(array, np.float64)).bfloat16().double().numpy()
     return np.asarray(array, dtype=dtype).astype(np.float64)
 
 

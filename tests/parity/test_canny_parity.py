@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from faceloss._canny import SMALLEST_NORMAL
 from faceloss.reference.canny import _gray_uint8, _sobel, _suppress
 from tests.parity.harness import BACKENDS, _resolve, run, run_all, to_backend, to_numpy
 from tests.parity.strategies import image_batches
@@ -18,6 +19,8 @@ from tests.parity.tolerances import assert_close
 
 canny_images = image_batches(channels=(1, 3), min_side=3, max_side=20)
 dtypes = st.sampled_from((np.float64, np.float32))
+# The coefficients' documented domain: 0 or a normal float64 (TF flushes subnormals to 0).
+normal_floats = st.one_of(st.just(0.0), st.floats(SMALLEST_NORMAL, 1))
 
 
 @st.composite
@@ -116,8 +119,8 @@ def adaptive_all(image, dtype, **kwargs) -> dict[str, np.ndarray]:
 
 @given(
     image=canny_images,
-    k=st.floats(0, 3),
-    low_ratio=st.floats(0, 1),
+    k=st.one_of(normal_floats, st.floats(1, 3)),
+    low_ratio=normal_floats,
     l2=st.booleans(),
     dtype=dtypes,
 )
@@ -129,6 +132,14 @@ def test_adaptive_thresholds_agree_across_backends(image, k, low_ratio, l2, dtyp
         else:  # integer sums: exact in float64 in any order
             np.testing.assert_array_equal(out[backend], out["reference"], err_msg=backend)
     assert (out["reference"][0] <= out["reference"][1]).all()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", ["k", "low_ratio"])
+def test_subnormal_coefficients_are_refused(backend, name):
+    image = np.full((1, 4, 4, 1), 0.5)
+    with pytest.raises(ValueError, match=f"{name} must be 0 or at least"):
+        run(backend, "adaptive_thresholds", image, image_args=(0,), **{name: 1e-310})
 
 
 @given(

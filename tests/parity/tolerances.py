@@ -21,7 +21,7 @@ GRADIENT_TOLERANCES: dict[str, dict[str, float]] = {
 
 
 def dtype_name(dtype: object) -> str:
-    return np.dtype(dtype).name
+    return dtype if dtype == "bfloat16" else np.dtype(dtype).name
 
 
 def max_differences(actual: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
@@ -126,4 +126,18 @@ IDENTITY_GRADIENT_TOLERANCES: dict[str, dict[str, float]] = {
 VIF_FLOAT32_TOLERANCES: dict[str, dict[str, float]] = {
     "float64": TOLERANCES["float64"],
     "float32": {"rtol": 1e-5, "atol": 2.5e-4},
+}
+
+# float16/bfloat16 inputs vs the float64 reference on the same half-rounded inputs. The rule
+# (docs/conventions.rst) computes in float32 and rounds the result to the input's dtype
+# once, so the error is that rounding (at most the unit roundoff u relative: 2**-11 for
+# float16, 2**-8 for bfloat16) plus the float32 computation's own error (the float32
+# ``atol``; VIF's, whose reason is given above, for VIF).
+HALF_TOLERANCES: dict[str, dict[str, float]] = {
+    "float16": {"rtol": 2.0**-11, "atol": TOLERANCES["float32"]["atol"]},
+    "bfloat16": {"rtol": 2.0**-8, "atol": TOLERANCES["float32"]["atol"]},
+}
+HALF_VIF_TOLERANCES: dict[str, dict[str, float]] = {
+    name: {**tol, "atol": VIF_FLOAT32_TOLERANCES["float32"]["atol"]}
+    for name, tol in HALF_TOLERANCES.items()
 }

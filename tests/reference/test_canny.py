@@ -28,6 +28,12 @@ def test_quantisation_rounds_half_up_and_recovers_uint8_images():
     np.testing.assert_array_equal(_gray_uint8(halves.reshape(1, 1, 3, 1))[0, 0], [1, 2, 255])
 
 
+def test_matches_cv2_exactly_on_packaged_faces():
+    for size, name, image, low, high, l2, expected in canny_cases.packaged_cases():
+        ours = canny(image, low, high, l2_gradient=l2)
+        canny_cases.assert_identical(ours, expected, f"reference {name} at {size}px (astronaut)")
+
+
 def test_matches_cv2_exactly_on_real_faces(shared_data):
     for size, name, image, low, high, l2, expected in canny_cases.cv2_cases(shared_data):
         ours = canny(image, low, high, l2_gradient=l2)

@@ -7,9 +7,16 @@ import pytest
 
 from faceloss.reference import SSIM, rgb_to_yuv, ssim
 from tests.metric_data import face_pairs, random_pairs, skimage_ssim
+from tests.packaged_faces import astronaut_pairs
 
 
 class TestSSIM:
+    def test_ssim_matches_skimage_on_packaged_faces(self) -> None:
+        prediction, target = astronaut_pairs(8)
+        np.testing.assert_allclose(
+            ssim(prediction, target), skimage_ssim(prediction, target), rtol=0, atol=1e-6
+        )
+
     def test_ssim_matches_skimage_on_real_faces(self, shared_data) -> None:
         prediction, target = face_pairs(shared_data, 8)
         np.testing.assert_allclose(

@@ -14,6 +14,12 @@ from tests import canny_cases
 pytest.importorskip("cv2", reason="needs the opencv extra")
 
 
+def test_matches_cv2_exactly_on_packaged_faces():
+    for size, name, image, low, high, l2, expected in canny_cases.packaged_cases():
+        ours = canny(tf.constant(image), low, high, l2_gradient=l2)
+        canny_cases.assert_identical(ours.numpy(), expected, f"TF {name} at {size}px (astronaut)")
+
+
 def test_matches_cv2_exactly_on_real_faces(shared_data):
     for size, name, image, low, high, l2, expected in canny_cases.cv2_cases(shared_data):
         ours = canny(tf.constant(image), low, high, l2_gradient=l2)

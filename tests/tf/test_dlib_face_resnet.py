@@ -10,7 +10,8 @@ import pytest
 import tensorflow as tf
 
 from faceloss.tf import DlibFaceResNet
-from tests.identity_faces import dlib_chips, dlib_descriptors, identity_files
+from tests.identity_faces import dlib_chips, dlib_chips_of, dlib_descriptors, identity_files
+from tests.packaged_faces import astronaut
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,15 @@ def test_works_inside_a_functional_model(net: DlibFaceResNet) -> None:
     model = keras.Model(inputs, net(inputs))
     assert model.output_shape == (None, 128)
     assert model.predict(np.zeros((1, 150, 150, 3), np.float32), verbose=0).shape == (1, 128)
+
+
+def test_matches_dlib_on_packaged_faces(net: DlibFaceResNet) -> None:
+    pytest.importorskip("dlib", reason="needs the dlib-bin extra (faceloss[dlib-reference])")
+    chips, _ = dlib_chips_of([astronaut(), np.ascontiguousarray(astronaut()[:, ::-1])], 2)
+    expected = dlib_descriptors(chips)
+    got = net(tf.constant(chips, tf.float32) / 255.0).numpy()
+    diff = np.abs(got - expected).max()
+    assert diff < 1e-5, f"max abs difference to dlib {diff:.3g}"
 
 
 def test_matches_dlib_on_aligned_real_faces(net: DlibFaceResNet, shared_data: Path) -> None:

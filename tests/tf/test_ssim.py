@@ -9,6 +9,7 @@ import tensorflow as tf
 import faceloss.reference as ref
 from faceloss.tf import ssim
 from tests.metric_data import face_pairs, random_pairs, skimage_ssim
+from tests.packaged_faces import astronaut_pairs
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,14 @@ def f32(array: np.ndarray) -> tf.Tensor:
 
 
 class TestSSIM:
+    def test_ssim_float32_matches_skimage_on_packaged_faces(self) -> None:
+        prediction, target = astronaut_pairs(8)
+        result = ssim(f32(prediction), f32(target))
+        assert result.dtype == tf.float32 and result.shape == (8,)
+        np.testing.assert_allclose(
+            result.numpy(), skimage_ssim(prediction, target), rtol=0, atol=1e-5
+        )
+
     def test_ssim_float32_matches_skimage_on_real_faces(self, faces) -> None:
         prediction, target = faces
         result = ssim(f32(prediction), f32(target))

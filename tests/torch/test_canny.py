@@ -17,6 +17,13 @@ def nchw(array: np.ndarray, dtype=torch.float64) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array)).permute(0, 3, 1, 2).to(dtype)
 
 
+def test_matches_cv2_exactly_on_packaged_faces():
+    for size, name, image, low, high, l2, expected in canny_cases.packaged_cases():
+        ours = canny(nchw(image), low, high, l2_gradient=l2)
+        what = f"torch {name} at {size}px (astronaut)"
+        canny_cases.assert_identical(ours[:, 0].numpy(), expected, what)
+
+
 def test_matches_cv2_exactly_on_real_faces(shared_data):
     for size, name, image, low, high, l2, expected in canny_cases.cv2_cases(shared_data):
         ours = canny(nchw(image), low, high, l2_gradient=l2)

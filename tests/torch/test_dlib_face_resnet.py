@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from faceloss.torch import DlibFaceResNet
-from tests.identity_faces import dlib_chips, dlib_descriptors, identity_files
+from tests.identity_faces import dlib_chips, dlib_chips_of, dlib_descriptors, identity_files
+from tests.packaged_faces import astronaut
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,15 @@ def test_raises_if_input_is_nhwc(net: DlibFaceResNet) -> None:
 def test_raises_if_weights_path_is_missing(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no dlib face ResNet file"):
         DlibFaceResNet(tmp_path / "missing.dat")
+
+
+def test_matches_dlib_on_packaged_faces(net: DlibFaceResNet) -> None:
+    pytest.importorskip("dlib", reason="needs the dlib-bin extra (faceloss[dlib-reference])")
+    chips, _ = dlib_chips_of([astronaut(), np.ascontiguousarray(astronaut()[:, ::-1])], 2)
+    expected = dlib_descriptors(chips)
+    got = net(torch.from_numpy(chips).permute(0, 3, 1, 2).float() / 255.0).detach().numpy()
+    diff = np.abs(got - expected).max()
+    assert diff < 1e-5, f"max abs difference to dlib {diff:.3g}"
 
 
 def test_matches_dlib_on_aligned_real_faces(net: DlibFaceResNet, shared_data: Path) -> None:

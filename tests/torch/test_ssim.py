@@ -9,6 +9,7 @@ import torch
 import faceloss.reference as ref
 from faceloss.torch import SSIM, ssim
 from tests.metric_data import face_pairs, piq_module, random_pairs, skimage_ssim
+from tests.packaged_faces import astronaut_pairs
 
 
 def nchw(array: np.ndarray, dtype: torch.dtype = torch.float32) -> torch.Tensor:
@@ -25,6 +26,14 @@ def faces(shared_data) -> tuple[np.ndarray, np.ndarray]:
 
 
 class TestSSIM:
+    def test_ssim_float32_matches_skimage_on_packaged_faces(self) -> None:
+        prediction, target = astronaut_pairs(8)
+        result = ssim(nchw(prediction), nchw(target))
+        assert result.dtype == torch.float32 and result.shape == (8,)
+        np.testing.assert_allclose(
+            result.numpy(), skimage_ssim(prediction, target), rtol=0, atol=1e-5
+        )
+
     def test_ssim_float32_matches_skimage_on_real_faces(self, faces) -> None:
         prediction, target = faces
         result = ssim(nchw(prediction), nchw(target))
