@@ -83,7 +83,7 @@ PAGES_WITH_CODE = [page for page in PAGES if python_blocks(page)]
 
 def test_the_guides_have_python_blocks_and_every_one_is_run_or_marked():
     blocks = [block for page in PAGES for block in python_blocks(page)]
-    assert len(blocks) >= 40, f"only {len(blocks)} Python blocks found: is the parser broken?"
+    assert len(blocks) >= 35, f"only {len(blocks)} Python blocks found: is the parser broken?"
     for block in blocks:
         marked = set(block.options.get("class", "").split()) - {REQUIRES_FILE}
         assert not marked, f"{block.page.name}:{block.line}: unknown class {marked}"

@@ -11,7 +11,8 @@ face = astronaut_face()
 targets = ref.edge_targets(face[None])  # adaptive Canny at 32, 64, 128 px
 box = DlibHOGDetector()(quantise_uint8(face, 1.0))[0]
 
-fig, axes = plt.subplots(1, 6, figsize=(10, 2.1))
+fig, axes = plt.subplots(2, 3, figsize=(5.6, 4.1))
+axes = axes.ravel()
 show(axes[0], face, "HR face, 128 px")
 show(axes[1], degrade(face, 8), "x8 input (16 px), upscaled")
 for ax, target in zip(axes[2:5], targets, strict=True):
