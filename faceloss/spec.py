@@ -241,7 +241,7 @@ to 150x150 puts the face where the dlib network expects it: TAR at 0.6 rises fro
 """
 
 JS_IDENTITY_EMBEDDINGS: tuple[str, ...] = ("raw", "normalized")
-"""What :class:`JSIdentityLoss` softmaxes: the network's raw embedding or its L2-normalised form."""
+"""What ``JSIdentityLoss`` softmaxes: the network's raw embedding or its L2-normalised form."""
 
 JS_IDENTITY_EMBEDDING: str = "raw"
 """Default embedding of the JS identity loss: the raw dlib descriptor.
@@ -415,7 +415,7 @@ __all__ += ["EDGE_TARGET_SCALES"]
 # --- dlib face ResNet default input mean (moved here by the backend review) -----------------
 
 DLIB_FACE_RESNET_MEAN_RGB: tuple[float, float, float] = (122.782, 117.001, 104.298)
-"""The RGB mean (0..255) a :class:`DlibFaceResNet` subtracts before its weights are loaded:
+"""The RGB mean (0..255) ``DlibFaceResNet`` (torch and Keras) subtracts before its weights are loaded:
 the defaults of dlib's ``input_rgb_image`` (``dlib/dnn/input.h``: ``avg_red(122.782),
 avg_green(117.001), avg_blue(104.298)``); loading the model file overwrites it with the
 file's exact values."""

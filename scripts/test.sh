@@ -18,4 +18,4 @@ echo "==> pytest"
 "$PY" -m pytest -n "${PYTEST_WORKERS:-2}" --durations=15 "$@"
 
 echo "==> docs"
-"$PY" -m sphinx -W -q -b html docs docs/_build/html
+"$PY" -m sphinx -W -n --keep-going -q -b html docs docs/_build/html

@@ -119,7 +119,7 @@ def detect_faces(
             :func:`~faceloss.detect.default_detector`.
 
     Returns:
-        One entry per image: the highest-scoring box clipped to the image, or ``None``.
+        One entry per image, the highest-scoring box clipped to the image, or ``None``.
 
     Example:
         >>> from faceloss.detect import ExplicitBoxes

@@ -13,7 +13,7 @@ import numpy as np
 
 
 class MeanMetric(abc.ABC):
-    """Mean of a per-image metric over every image passed to :meth:`update`.
+    """Mean of a per-image metric over every image passed to ``update``.
 
     The state is exact and order independent up to float64 rounding: ``total``
     (float64 sum of the per-image values) and ``count`` (int64 number of images).

@@ -46,7 +46,7 @@ def edge_loss(
             squared error; their mean is the ``"mean"`` value).
 
     Returns:
-        A float64 array: shape ``()`` for "mean"/"sum", :math:`(N,)` for "none".
+        A float64 array of shape ``()`` for "mean"/"sum", :math:`(N,)` for "none".
 
     Raises:
         TypeError: ``edges``/``targets`` is not a list or tuple (e.g. a single array),

@@ -59,7 +59,7 @@ def luminance_chrominance_loss(
             themselves, shape :math:`(N, H, W, 3)` in Y, U, V order).
 
     Returns:
-        A float64 array: shape ``()`` for "mean"/"sum", :math:`(N, H, W, 3)` for "none".
+        A float64 array of shape ``()`` for "mean"/"sum", :math:`(N, H, W, 3)` for "none".
 
     Raises:
         TypeError: an input is not a floating-point array.

@@ -13,7 +13,7 @@ import tensorflow as tf
 
 
 class MeanMetric(keras.metrics.Metric, metaclass=abc.ABCMeta):
-    """Mean of a per-image metric over every image passed to :meth:`update`.
+    """Mean of a per-image metric over every image passed to ``update``.
 
     A ``keras.metrics.Metric``.
 

@@ -51,7 +51,7 @@ def edge_loss(
             squared error; their mean is the ``"mean"`` value).
 
     Returns:
-        A tensor: shape ``()`` for "mean"/"sum", :math:`(N,)` for "none".
+        A tensor of shape ``()`` for "mean"/"sum", :math:`(N,)` for "none".
 
     Raises:
         TypeError: ``edges``/``targets`` is not a list or tuple (e.g. a single tensor),

@@ -307,7 +307,7 @@ class FRPSNR(_FaceRegionMetric):
 
     See :func:`fr_psnr`. A ``keras.metrics.Metric`` that works eagerly only (the detector
     runs on the host); :meth:`update`/:meth:`compute`/:meth:`reset` as in torch and NumPy,
-    and :meth:`compute` returns a :class:`~faceloss.tf.FaceRegionResult` (the same class in
+    and :meth:`compute` returns a :class:`~faceloss.reference.FaceRegionResult` (the same class in
     every backend). The detector runs once per image; nothing is cached between calls
     (pass ``boxes=`` to reuse detections). ``get_config`` stores built-in detectors.
 

@@ -323,9 +323,11 @@ class InceptionResnetV1(keras.Model):
         - output: :math:`(N, 512)`, or :math:`(N, \text{num\_classes})` with ``classify``.
 
     Raises:
-        TypeError/ValueError: bad constructor arguments (named in the message); an input
-            that is not a floating-point :math:`(N, H, W, 3)` batch of at least 75x75, or
-            holds NaN/Inf (eagerly, while value checks are on).
+        TypeError: a constructor argument of the wrong type (named in the message), or an
+            input that is not a floating-point tensor.
+        ValueError: a bad constructor argument value; an input that is not an
+            :math:`(N, H, W, 3)` batch of at least 75x75, or holds NaN/Inf (eagerly, while value
+            checks are on).
 
     Example:
         >>> import tensorflow as tf

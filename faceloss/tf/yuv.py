@@ -68,7 +68,7 @@ def luminance_chrominance_loss(
             themselves, shape :math:`(N, H, W, 3)` in Y, U, V order).
 
     Returns:
-        A tensor: shape ``()`` for "mean"/"sum", :math:`(N, H, W, 3)` for "none".
+        A tensor of shape ``()`` for "mean"/"sum", :math:`(N, H, W, 3)` for "none".
 
     Raises:
         TypeError: an input is not a floating-point tensor.

@@ -13,7 +13,7 @@ from torch import nn
 
 
 class MeanMetric(nn.Module, abc.ABC):
-    """Mean of a per-image metric over every image passed to :meth:`update`.
+    """Mean of a per-image metric over every image passed to ``update``.
 
     The state is exact up to float64 rounding and independent of how the test set
     is split into batches: ``total`` (float64 sum of the per-image values, detached)

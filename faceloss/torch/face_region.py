@@ -267,7 +267,7 @@ class FRPSNR(_FaceRegionMetric):
 
     See :func:`fr_psnr`. The detector runs once per image in :meth:`update`; nothing is
     cached between calls (pass ``boxes=`` to reuse detections). :meth:`compute` returns a
-    :class:`~faceloss.torch.FaceRegionResult` (the same class in every backend).
+    :class:`~faceloss.reference.FaceRegionResult` (the same class in every backend).
 
     Args:
         data_range: the images' maximum value (1.0 or 255).

@@ -238,9 +238,11 @@ class InceptionResnetV1(nn.Module):
         - output: :math:`(N, 512)`, or :math:`(N, \text{num\_classes})` with ``classify``.
 
     Raises:
-        TypeError/ValueError: bad constructor arguments (named in the message); an input
-            that is not a floating-point :math:`(N, 3, H, W)` batch of at least 75x75, or
-            holds NaN/Inf (while value checks are on).
+        TypeError: a constructor argument of the wrong type (named in the message), or an
+            input that is not a floating-point tensor.
+        ValueError: a bad constructor argument value; an input that is not an
+            :math:`(N, 3, H, W)` batch of at least 75x75, or holds NaN/Inf (while value
+            checks are on).
 
     Example:
         >>> import torch

@@ -73,7 +73,7 @@ def luminance_chrominance_loss(
             themselves, shape :math:`(N, 3, H, W)` in Y, U, V order).
 
     Returns:
-        A tensor: shape ``()`` for "mean"/"sum", :math:`(N, 3, H, W)` for "none".
+        A tensor of shape ``()`` for "mean"/"sum", :math:`(N, 3, H, W)` for "none".
 
     Raises:
         TypeError: an input is not a floating-point tensor.

@@ -183,7 +183,7 @@ def load_facenet_state_dict(
     Returns:
         The state dict (CPU tensors), ready for ``InceptionResnetV1.load_state_dict`` (drop
         the ``logits.*`` keys for a model built without ``num_classes``; :func:`load_facenet`
-        does this) or :func:`torch_to_keras`.
+        does this) or :func:`~faceloss.weights.convert.torch_to_keras`.
 
     Raises:
         TypeError: ``path`` is not a path, or ``sha256`` not a string.
@@ -272,7 +272,7 @@ def load_facenet_keras(
     """Build :class:`faceloss.tf.InceptionResnetV1` with the weights of a torch checkpoint.
 
     Reads the checkpoint with :func:`load_facenet_state_dict` (torch is needed to read the
-    file) and converts it with :func:`torch_to_keras`. Save the result with
+    file) and converts it with :func:`~faceloss.weights.convert.torch_to_keras`. Save the result with
     ``model.save("facenet.keras")`` to use it later without torch.
 
     Args:
@@ -285,7 +285,7 @@ def load_facenet_keras(
         The Keras model, frozen unless ``trainable=True``.
 
     Raises:
-        The errors of :func:`load_facenet_state_dict` and :func:`torch_to_keras`.
+        The errors of :func:`load_facenet_state_dict` and :func:`~faceloss.weights.convert.torch_to_keras`.
 
     Example:
         >>> import pathlib, tempfile, torch
