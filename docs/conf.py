@@ -105,3 +105,17 @@ myst_heading_anchors = 3
 # benchmarks.rst includes benchmarks/README.md under its own title, so the README's
 # "##" sections are deliberately the page's first level.
 suppress_warnings = ["myst.header"]
+
+
+def _require_docstring(app, what, name, obj, options, lines):
+    """A public object documented without a docstring is a warning, so ``-W`` fails."""
+    if what in {"module", "class", "exception", "function", "data"} and not "".join(lines).strip():
+        from sphinx.util import logging
+
+        logging.getLogger("faceloss.docs").warning(
+            "%s %s has no docstring", what, name, type="faceloss", subtype="docstring"
+        )
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _require_docstring, priority=400)
