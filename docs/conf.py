@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE / "_ext"))
 import inventories  # noqa: E402  (docs/_ext, put on sys.path above)
 import mathjax_offline  # noqa: E402
 import napoleon_constants  # noqa: E402
+import summaries  # noqa: E402
 import twins  # noqa: E402
 
 import faceloss  # noqa: E402
@@ -61,6 +62,7 @@ add_module_names = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_constants.install()  # faceloss.spec docstrings are prose, not "Type: text" fields
+summaries.install()  # one-line summaries do not stop at "eq." or "Fig."
 
 # --- nitpicky: every reference must resolve -----------------------------------------------
 nitpicky = True
