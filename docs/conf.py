@@ -21,6 +21,7 @@ sys.path.insert(0, str(HERE / "_ext"))
 import inventories  # noqa: E402  (docs/_ext, put on sys.path above)
 import mathjax_offline  # noqa: E402
 import napoleon_constants  # noqa: E402
+import summaries  # noqa: E402
 import twins  # noqa: E402
 
 import faceloss  # noqa: E402
@@ -61,6 +62,7 @@ add_module_names = False
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_constants.install()  # faceloss.spec docstrings are prose, not "Type: text" fields
+summaries.install()  # one-line summaries do not stop at "eq." or "Fig."
 
 # --- nitpicky: every reference must resolve -----------------------------------------------
 nitpicky = True
@@ -105,3 +107,17 @@ myst_heading_anchors = 3
 # benchmarks.rst includes benchmarks/README.md under its own title, so the README's
 # "##" sections are deliberately the page's first level.
 suppress_warnings = ["myst.header"]
+
+
+def _require_docstring(app, what, name, obj, options, lines):
+    """A public object documented without a docstring is a warning, so ``-W`` fails."""
+    if what in {"module", "class", "exception", "function", "data"} and not "".join(lines).strip():
+        from sphinx.util import logging
+
+        logging.getLogger("faceloss.docs").warning(
+            "%s %s has no docstring", what, name, type="faceloss", subtype="docstring"
+        )
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _require_docstring, priority=400)
