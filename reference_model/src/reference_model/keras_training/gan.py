@@ -93,7 +93,7 @@ class EIPNetGAN(keras.Model):
         self.ema_decay = float(ema_decay)
         self.ema_weights = [
             keras.Variable(
-                v.value,
+                tf.identity(v.value),  # a copy: Keras would wrap the variable itself
                 trainable=False,
                 name=f"ema_{i}",
                 aggregation="only_first_replica",
