@@ -161,11 +161,11 @@ def train_keras(
         tensorboard: write TensorBoard scalars and images to ``RUN/tensorboard``.
 
     Returns:
-        A summary: ``status`` ("complete", "stopped by SIGTERM" or "SIGINT", "stopped by
-            a callback"), ``step``,
-        ``steps_run``, ``seconds``, ``best_val_psnr``, ``run``, ``replicas``,
-        ``resumed_from`` (a checkpoint path or ``None``) and ``history`` (the logged
-        records of this call).
+        A summary: ``status`` ("complete", "stopped by SIGTERM" / "stopped by SIGINT",
+        or "stopped by a callback"), ``step``, ``steps_run``, ``seconds``,
+        ``best_val_psnr`` (``None`` without a validation split), ``run``, ``replicas``,
+        ``resumed_from`` (a checkpoint path or ``None``) and ``history`` (the records
+        this call logged, as in ``log.jsonl``).
 
     Raises:
         NonFiniteLossError: a loss term became NaN/Inf (named, with the step); nothing of
