@@ -14,12 +14,12 @@ from collections.abc import Sequence
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-SUBCOMMANDS = ("train", "evaluate", "upscale", "benchmark", "demo")
+SUBCOMMANDS = ("train", "train-keras", "evaluate", "upscale", "benchmark", "demo")
 """Subcommand names, each a module of :mod:`reference_model.commands`."""
 
 
 def _module(name: str):
-    return importlib.import_module(f"reference_model.commands.{name}")
+    return importlib.import_module(f"reference_model.commands.{name.replace('-', '_')}")
 
 
 def build_parser() -> argparse.ArgumentParser:

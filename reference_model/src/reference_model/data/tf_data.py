@@ -52,6 +52,7 @@ def make_tf_dataset(
     epochs: int = 1,
     drop_last: bool = False,
     parallel_calls: int | None = None,
+    start_batch: int = 0,
 ) -> Any:
     """A ``tf.data.Dataset`` of the same samples as the torch loader, NHWC.
 
@@ -76,12 +77,16 @@ def make_tf_dataset(
         drop_last: drop each epoch's last incomplete batch.
         parallel_calls: samples made concurrently (threads); ``None`` for
             ``tf.data.AUTOTUNE``.
+        start_batch: begin the first epoch at this batch (a resumed run's data
+            position); the samples before it are not made. ``0 <= start_batch``, and
+            less than the first epoch's number of batches.
 
     Returns:
         The ``tf.data.Dataset`` (prefetching).
 
     Raises:
-        ValueError: ``batch_size < 1``, ``epoch < 0`` or ``epochs < 1``.
+        ValueError: ``batch_size < 1``, ``epoch < 0``, ``epochs < 1`` or a
+            ``start_batch`` outside the first epoch.
 
     Example:
         >>> import tempfile
@@ -100,6 +105,8 @@ def make_tf_dataset(
         raise ValueError(f"batch_size must be >= 1, got {batch_size!r}")
     if epoch < 0 or epochs < 1:
         raise ValueError(f"need epoch >= 0 and epochs >= 1, got epoch={epoch!r}, epochs={epochs!r}")
+    if not 0 <= start_batch:
+        raise ValueError(f"start_batch must be >= 0, got {start_batch!r}")
     with_edges = dataset.edge_targets != "none"
     size = 128
     lr_size = size // 8
@@ -134,6 +141,14 @@ def make_tf_dataset(
     pipelines = []
     for e in range(epoch, epoch + epochs):
         order = np.asarray(epoch_order(dataset, shuffle, seed, e, drop_last), np.int64)
+        if e == epoch and start_batch:
+            batches = len(order) // batch_size if drop_last else -(-len(order) // batch_size)
+            if start_batch >= batches:
+                raise ValueError(
+                    f"start_batch must be < the {batches} batches of epoch {epoch}, "
+                    f"got {start_batch!r}"
+                )
+            order = order[start_batch * batch_size :]
         pairs = tf.data.Dataset.from_tensor_slices((np.full_like(order, e), order))
         samples = pairs.map(to_sample, num_parallel_calls=calls, deterministic=True)
         pipelines.append(samples.batch(batch_size, drop_remainder=drop_last))
