@@ -19,7 +19,14 @@ from torch import nn
 
 from faceloss._padding import split_padding
 from faceloss.spec import EDGE_BLOCK_RELU
-from faceloss.torch._checks import check_bool, check_image, check_int, check_shape, check_tensor
+from faceloss.torch._checks import (
+    check_bool,
+    check_image,
+    check_int,
+    check_layer_dtype,
+    check_shape,
+    check_tensor,
+)
 from faceloss.torch._precision import at_least_float32
 
 MATMUL_COST_RATIO = 16
@@ -111,6 +118,7 @@ def _check_edge_block(
     check_tensor(weight, "weight")
     check_shape(weight, "weight", (1, None, 1, 1), "(out, in, kh, kw)")
     check_image(features, "features", channels=weight.shape[1])
+    check_layer_dtype(features, "features", weight.dtype, "EdgeBlock")
     check_int("pool_size", pool_size)
     check_bool("relu", relu)
     if bias is not None:
