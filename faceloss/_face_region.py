@@ -81,7 +81,14 @@ def check_thresholds(thresholds: object) -> tuple[float, ...]:
         raise TypeError(
             f"thresholds must be a sequence of numbers, got {type(thresholds).__name__}"
         )
-    values = np.asarray(thresholds, dtype=np.float64)
+    if any(isinstance(t, (str, bytes, bool)) for t in thresholds):
+        raise TypeError(f"thresholds must be a sequence of numbers, got {list(thresholds)!r}")
+    try:
+        values = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"thresholds must be a sequence of numbers, got {list(thresholds)!r}"
+        ) from None
     if values.ndim != 1 or values.size == 0:
         raise ValueError(
             f"thresholds must be a non-empty 1-D sequence, got shape {tuple(values.shape)}"

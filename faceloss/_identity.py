@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,6 +31,25 @@ def check_embedding(embedding: object) -> str:
     return str(embedding)
 
 
+def check_network_output(shape: tuple[int | None, ...], batch: int | None) -> None:
+    """Raise ValueError unless the identity network returned ``(N, D)`` embeddings for a batch
+    of ``N`` images (``None``: unknown while tracing, not checked).
+
+    Example:
+        >>> check_network_output((2, 128), 2)
+        >>> check_network_output((2, 128, 1, 1), 2)
+        Traceback (most recent call last):
+        ...
+        ValueError: network must map N images to (N, D) embeddings, got shape (2, 128, 1, 1) for N = 2; flatten or pool its output
+    """
+    known_batch = batch is None or shape[:1] in ((batch,), (None,))
+    if len(shape) != 2 or not known_batch or shape[1] == 0:
+        raise ValueError(
+            f"network must map N images to (N, D) embeddings, got shape {tuple(shape)} for "
+            f"N = {batch}; flatten or pool its output"
+        )
+
+
 def resolve_crop(crop: object) -> Box | None:
     """``"celeba"`` -> :data:`faceloss.spec.CELEBA_DLIB_FACE_BOX`; ``None`` -> whole image; or
     a ``(top, left, height, width)`` box of fractions inside ``[0, 1]``."""
@@ -38,8 +58,14 @@ def resolve_crop(crop: object) -> Box | None:
     if isinstance(crop, str):
         check_choice("crop", crop, (*CROPS, None))
         return CELEBA_DLIB_FACE_BOX
-    if not isinstance(crop, Sequence) or len(crop) != 4:
-        raise TypeError(f"crop must be 'celeba', None or (top, left, height, width), got {crop!r}")
+    if (
+        not isinstance(crop, Sequence)
+        or len(crop) != 4
+        or not all(isinstance(c, numbers.Real) and not isinstance(c, bool) for c in crop)
+    ):
+        raise TypeError(
+            f"crop must be 'celeba', None or (top, left, height, width) of numbers, got {crop!r}"
+        )
     top, left, height, width = (float(c) for c in crop)
     if not (
         0 <= top < 1 and 0 <= left < 1 and 0 < height and 0 < width

@@ -117,8 +117,21 @@ def range_error(
     """The error raised when a value check finds values outside ``[low, high]``."""
     return ValueError(
         f"{name} must have values in [{low:g}, {high:g}], found values in "
-        f"[{found_min:g}, {found_max:g}]"
+        f"[{_digits(found_min, low, high)}, {_digits(found_max, low, high)}]; clamp it to the "
+        "range (e.g. clamp(0, data_range)) or turn value checks off with "
+        "faceloss.set_value_checks(False)"
     )
+
+
+def _digits(value: float, low: float, high: float) -> str:
+    """``value`` with as few digits as show where it lies against ``low`` and ``high``
+    (``1.0000001`` is not printed as ``1``)."""
+    for digits in (6, 9, 12, 17):
+        text = f"{value:.{digits}g}"
+        shown = float(text)
+        if (shown < low) == (value < low) and (shown > high) == (value > high):
+            return text
+    return repr(value)
 
 
 # --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------

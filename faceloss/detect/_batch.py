@@ -94,7 +94,7 @@ def detected_boxes(target_uint8: np.ndarray, detector: FaceDetector | None) -> l
                 f"the detector must return a list of faceloss.detect.Box, got "
                 f"{type(found).__name__}"
             )
-        found = [as_box(b, "detected box") for b in found]
+        found = [as_box(b, f"box {i} of detector {detector!r}") for i, b in enumerate(found)]
         chosen.append(best_box(finalize_boxes(found, height, width)))
     return chosen
 

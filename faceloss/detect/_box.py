@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -47,7 +49,12 @@ class Box:
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise TypeError(f"Box.{name} must be an int, got {type(value).__name__}")
             object.__setattr__(self, name, int(value))
-        object.__setattr__(self, "score", float(self.score))
+        score = self.score
+        if isinstance(score, bool) or not isinstance(score, numbers.Real):
+            raise TypeError(f"Box.score must be a real number, got {type(score).__name__}")
+        if not math.isfinite(score):
+            raise ValueError(f"Box.score must be finite, got {score}")
+        object.__setattr__(self, "score", float(score))
 
     @property
     def height(self) -> int:
@@ -93,6 +100,14 @@ def as_box(value: Box | Sequence[float], name: str = "box") -> Box:
         raise ValueError(
             f"{name} must have 4 or 5 entries (top, left, bottom, right[, score]), got {len(value)}"
         )
+    for entry in value:
+        if isinstance(entry, bool) or not isinstance(entry, numbers.Real):
+            raise TypeError(
+                f"{name} entries must be real numbers (top, left, bottom, right[, score]), "
+                f"got {type(entry).__name__} in {tuple(value)!r}"
+            )
+        if not math.isfinite(entry):
+            raise ValueError(f"{name} entries must be finite, got {tuple(value)!r}")
     coords = []
     for entry in value[:4]:
         if float(entry) != int(entry):

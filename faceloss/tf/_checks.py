@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import keras
 import tensorflow as tf
 
 from faceloss import _validation as v
@@ -78,6 +79,27 @@ def check_range(x: tf.Tensor, name: str, low: float, high: float) -> None:
 
 check_choice = v.check_choice
 check_axis = v.check_axis
+
+
+def check_keras_argument(x: object, name: str) -> object:
+    """A Keras loss or metric argument before Keras casts it: ``None``, strings and integer
+    or non-numeric data raise a TypeError naming ``name`` (Keras would cast integers to
+    floats silently, e.g. a uint8 target on the 0..255 scale). Symbolic tensors pass."""
+    if isinstance(x, keras.KerasTensor):
+        return x
+    if isinstance(x, (list, tuple)) and x and all(tf.is_tensor(e) for e in x):
+        return type(x)(check_keras_argument(e, f"{name}[{k}]") for k, e in enumerate(x))
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a floating-point tensor, got {type(x).__name__}")
+    try:
+        x = tf.convert_to_tensor(x)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"{name} must be a floating-point tensor, got {type(x).__name__} that TensorFlow "
+            f"cannot convert ({error})"
+        ) from None
+    v.check_floating(name, x.dtype.is_floating, x.dtype.name)
+    return x
 
 
 # --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------

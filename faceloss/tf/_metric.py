@@ -11,6 +11,8 @@ import abc
 import keras
 import tensorflow as tf
 
+from faceloss.tf._checks import check_keras_argument
+
 
 class MeanMetric(keras.metrics.Metric, metaclass=abc.ABCMeta):
     """Mean of a per-image metric over every image passed to ``update``.
@@ -85,7 +87,9 @@ class MeanMetric(keras.metrics.Metric, metaclass=abc.ABCMeta):
                 f"{type(self).__name__} does not take sample_weight: every image counts once "
                 "in the mean of per-image values"
             )
-        self._accumulate(self._per_image(prediction=self._cast(y_pred), target=self._cast(y_true)))
+        prediction = self._cast(check_keras_argument(y_pred, "prediction (y_pred)"))
+        target = self._cast(check_keras_argument(y_true, "target (y_true)"))
+        self._accumulate(self._per_image(prediction=prediction, target=target))
 
     def _cast(self, images: tf.Tensor) -> tf.Tensor:
         """Floating inputs in the metric's dtype (Keras' convention); others unchanged, so

@@ -25,6 +25,7 @@ from faceloss.spec import (
     GRAY_SHIFT,
 )
 from faceloss.tf._checks import check_image, check_range, static_shape, value_checks_active
+from faceloss.tf._layer import Layer
 
 Threshold = float | tf.Tensor
 
@@ -390,7 +391,7 @@ def _graph(kind: str, channels: int | None, l2_gradient: bool):
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class Canny(keras.layers.Layer):
+class Canny(Layer):
     r"""Canny edges of ``cv2.Canny`` with fixed or adaptive thresholds; see :func:`canny`.
 
     A weightless, non-trainable layer (its output carries no gradient).
@@ -416,6 +417,8 @@ class Canny(keras.layers.Layer):
         >>> keras.layers.deserialize(keras.layers.serialize(layer)).get_config()["high"]
         255.0
     """
+
+    input_name = "image"
 
     def __init__(
         self,

@@ -23,7 +23,8 @@ from faceloss.spec import (
     DLIB_FACE_RESNET_MEAN_RGB,
     DLIB_FACE_RESNET_SCALE,
 )
-from faceloss.tf._checks import check_image
+from faceloss.tf._checks import check_image, check_range
+from faceloss.tf._layer import Layer
 from faceloss.weights.layout import conv_kernel_torch_to_keras
 
 
@@ -91,7 +92,7 @@ class ResidualBlock(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class DlibFaceResNet(keras.layers.Layer):
+class DlibFaceResNet(Layer):
     r"""dlib's 128-D face descriptor network (``dlib_face_recognition_resnet_model_v1``).
 
     Takes 150x150 RGB face chips in [0, 1] (aligned as by ``dlib.get_face_chip(img,
@@ -139,6 +140,8 @@ class DlibFaceResNet(keras.layers.Layer):
         >>> type(keras.layers.deserialize(keras.layers.serialize(net))).__name__
         'DlibFaceResNet'
     """
+
+    input_name = "image"
 
     input_size: tuple[int, int] = DLIB_FACE_RESNET_INPUT_SIZE
     embedding_dim: int = DLIB_FACE_RESNET_EMBEDDING_DIM
@@ -204,6 +207,7 @@ class DlibFaceResNet(keras.layers.Layer):
 
     def call(self, image: tf.Tensor) -> tf.Tensor:
         image = check_image(image, "image")
+        check_range(image, "image", 0.0, 1.0)
         size = tuple(image.shape[1:3])
         if None not in size and size != self.input_size:
             raise ValueError(

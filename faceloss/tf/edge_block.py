@@ -16,6 +16,7 @@ from faceloss import _validation as v
 from faceloss._padding import same_padding
 from faceloss.spec import EDGE_BLOCK_RELU
 from faceloss.tf._checks import check_bool, check_image, check_int, check_shape, check_tensor
+from faceloss.tf._layer import Layer
 from faceloss.tf._precision import at_least_float32
 
 
@@ -35,6 +36,11 @@ def _avg_pool_same(features: tf.Tensor, pool_size: int) -> tf.Tensor:
     # Explicit zero padding, a VALID window sum and a division by the in-image pixel count:
     # the values of avg_pool2d(..., "SAME"), whose gradient (AvgPoolGrad, TF 2.21) is wrong
     # for some even windows wider than the map (e.g. s = 10 on a width of 7).
+    height, width = features.shape[1], features.shape[2]
+    if height is not None and width is not None:
+        # From 2 max(H, W) + 1 on, every window covers the whole map: a wider one gives the
+        # same averages, so it is clamped (s = 10**6 would pad a million pixels per side).
+        pool_size = min(pool_size, 2 * max(height, width) + 1)
     before, after = same_padding(pool_size)
     padded = tf.pad(features, [[0, 0], [before, after], [before, after], [0, 0]])
     total = tf.nn.avg_pool2d(padded, ksize=pool_size, strides=1, padding="VALID") * float(
@@ -153,7 +159,7 @@ def edge_block(
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class EdgeBlock(keras.layers.Layer):
+class EdgeBlock(Layer):
     r"""The EdgeBlock of Fig. 3 as a Keras layer with a learnable 1x1 convolution; see :func:`edge_block`.
 
     ``call(features)`` returns ``(concat, edge)``: ``concat`` holds the input channels
@@ -185,14 +191,16 @@ class EdgeBlock(keras.layers.Layer):
         (10, (1, 1, 64, 1))
     """
 
+    input_name = "features"
+
     def __init__(self, pool_size: int, relu: bool = EDGE_BLOCK_RELU, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.pool_size = check_int("pool_size", pool_size)
         self.relu = check_bool("relu", relu)
-        self.input_spec = keras.layers.InputSpec(ndim=4)
         self.conv = keras.layers.Conv2D(1, 1, name="conv", dtype=self.dtype_policy)
 
     def build(self, input_shape: tuple[int | None, ...]) -> None:
+        v.check_image_shape("features", tuple(input_shape), "NHWC", channels=None)
         channels = input_shape[-1]
         if channels is None:
             raise ValueError(

@@ -11,6 +11,7 @@ import tensorflow as tf
 from faceloss import _canny as rules
 from faceloss.spec import CANNY_K, CANNY_LOW_RATIO, EDGE_TARGET_SCALES
 from faceloss.tf._checks import check_image, check_range
+from faceloss.tf._layer import Layer
 from faceloss.tf._precision import at_least_float32
 from faceloss.tf.canny import canny
 
@@ -102,7 +103,7 @@ def edge_targets(
 
 
 @keras.saving.register_keras_serializable(package="faceloss")
-class EdgeTargets(keras.layers.Layer):
+class EdgeTargets(Layer):
     """Multi-scale Canny edge targets as a Keras layer; see :func:`edge_targets`.
 
     Args:
@@ -125,6 +126,8 @@ class EdgeTargets(keras.layers.Layer):
         >>> [tuple(t.shape[1:3]) for t in targets]
         [(16, 16), (32, 32), (64, 64)]
     """
+
+    input_name = "hr"
 
     def __init__(
         self,

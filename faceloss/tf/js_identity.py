@@ -10,14 +10,16 @@ import tensorflow as tf
 
 from faceloss._identity import (
     check_embedding,
+    check_network_output,
     check_temperature,
     crop_resize_weights,
     resolve_crop,
     resolve_input_size,
 )
 from faceloss.spec import JS_IDENTITY_EMBEDDING, JS_IDENTITY_TEMPERATURE, REDUCTIONS
-from faceloss.tf._checks import check_choice, check_finite, check_image, check_same_shape
+from faceloss.tf._checks import check_choice, check_image, check_range, check_same_shape
 from faceloss.tf._loss import Loss
+from faceloss.tf._precision import at_least_float32
 from faceloss.tf._reduce import reduce
 from faceloss.tf.js_divergence import js_divergence
 
@@ -146,15 +148,16 @@ def js_identity_loss(
     check_choice("reduction", reduction, REDUCTIONS)
     box = resolve_crop(crop)
     size = resolve_input_size(network, input_size)
-    check_finite(prediction, "prediction")
-    check_finite(target, "target")
-    target = tf.cast(target, prediction.dtype)
+    check_range(prediction, "prediction", 0.0, 1.0)
+    check_range(target, "target", 0.0, 1.0)
+    (prediction, target), dtype = at_least_float32(prediction, target)
     sr = network(crop_resize(prediction, size, box))
+    check_network_output(tuple(sr.shape), prediction.shape[0])
     hr = tf.stop_gradient(network(crop_resize(tf.stop_gradient(target), size, box)))
     divergence = js_divergence(
         _logits(sr, temperature, embedding), _logits(hr, temperature, embedding), axis=-1
     )
-    return reduce(divergence, reduction)
+    return tf.cast(reduce(divergence, reduction), dtype)
 
 
 @keras.saving.register_keras_serializable(package="faceloss")

@@ -69,6 +69,21 @@ check_choice = v.check_choice
 check_axis = v.check_axis
 
 
+def check_layer_dtype(x: torch.Tensor, name: str, dtype: torch.dtype, layer: str) -> None:
+    """Raise TypeError unless ``x`` has the dtype of ``layer``'s weights (autocast exempt).
+
+    A layer with weights computes in their dtype, as ``torch.nn`` layers do; under
+    ``torch.autocast`` the convolutions cast for themselves, so any float dtype passes.
+    """
+    if x.dtype == dtype or _tracing() or torch.is_autocast_enabled(x.device.type):
+        return
+    raise TypeError(
+        f"{name} must have {layer}'s dtype {str(dtype).removeprefix('torch.')} (its "
+        f"weights'), got {str(x.dtype).removeprefix('torch.')}: convert the input or the "
+        f"layer ({layer}.to(dtype)), or run under torch.autocast"
+    )
+
+
 # --- EdgeBlock and edge loss (issue 3) -------------------------------------------------------
 
 check_int = v.check_int

@@ -22,7 +22,7 @@ from faceloss.spec import (
     DLIB_FACE_RESNET_MEAN_RGB,
     DLIB_FACE_RESNET_SCALE,
 )
-from faceloss.torch._checks import check_image
+from faceloss.torch._checks import check_image, check_layer_dtype, check_range
 
 
 def zero_pad_add(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
@@ -157,6 +157,8 @@ class DlibFaceResNet(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         image = check_image(image, "image")
+        check_layer_dtype(image, "image", self.fc.weight.dtype, "DlibFaceResNet")
+        check_range(image, "image", 0.0, 1.0)
         size = tuple(image.shape[2:])
         if size != self.input_size:
             raise ValueError(

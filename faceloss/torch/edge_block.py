@@ -24,6 +24,7 @@ from faceloss.torch._checks import (
     check_bool,
     check_image,
     check_int,
+    check_layer_dtype,
     check_shape,
     check_tensor,
 )
@@ -118,6 +119,7 @@ def _check_edge_block(
     check_tensor(weight, "weight")
     check_shape(weight, "weight", (1, None, 1, 1), "(out, in, kh, kw)")
     check_image(features, "features", channels=weight.shape[1])
+    check_layer_dtype(features, "features", weight.dtype, "EdgeBlock")
     check_int("pool_size", pool_size)
     check_bool("relu", relu)
     if bias is not None:

@@ -30,7 +30,7 @@ from faceloss.spec import (
     FACENET_PIXEL_SCALE,
     FACENET_PIXEL_STD,
 )
-from faceloss.torch._checks import check_finite, check_image
+from faceloss.torch._checks import check_finite, check_image, check_layer_dtype
 
 Size = int | tuple[int, int]
 
@@ -307,6 +307,7 @@ class InceptionResnetV1(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         image = check_image(image, "image", min_size=FACENET_MIN_INPUT_SIZE)
+        check_layer_dtype(image, "image", self.conv2d_1a.conv.weight.dtype, "InceptionResnetV1")
         check_finite(image, "image")
         x = _standardize(image)
         x = self.conv2d_1a(x)

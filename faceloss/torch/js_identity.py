@@ -11,13 +11,15 @@ from torch import nn
 
 from faceloss._identity import (
     check_embedding,
+    check_network_output,
     check_temperature,
     crop_resize_weights,
     resolve_crop,
     resolve_input_size,
 )
 from faceloss.spec import JS_IDENTITY_EMBEDDING, JS_IDENTITY_TEMPERATURE, REDUCTIONS
-from faceloss.torch._checks import check_choice, check_finite, check_image, check_same_shape
+from faceloss.torch._checks import check_choice, check_image, check_range, check_same_shape
+from faceloss.torch._precision import at_least_float32
 from faceloss.torch._reduce import reduce
 from faceloss.torch.js_divergence import js_divergence
 
@@ -156,15 +158,20 @@ def js_identity_loss(
     check_choice("reduction", reduction, REDUCTIONS)
     box = resolve_crop(crop)
     size = resolve_input_size(network, input_size)
-    check_finite(prediction, "prediction")
-    check_finite(target, "target")
+    check_range(prediction, "prediction", 0.0, 1.0)
+    check_range(target, "target", 0.0, 1.0)
+    (prediction, target), dtype = at_least_float32(prediction, target)
+    weights = next(network.parameters(), None) if isinstance(network, nn.Module) else None
+    if weights is not None and weights.is_floating_point():  # the network's dtype
+        prediction, target = prediction.to(weights.dtype), target.to(weights.dtype)
     sr = _embed(network, crop_resize(prediction, size, box))
+    check_network_output(tuple(sr.shape), prediction.shape[0])
     with torch.no_grad():
         hr = _embed(network, crop_resize(target, size, box))
     divergence = js_divergence(
         _logits(sr, temperature, embedding), _logits(hr, temperature, embedding), dim=-1
     )
-    return reduce(divergence, reduction)
+    return reduce(divergence, reduction).to(dtype)
 
 
 class JSIdentityLoss(nn.Module):

@@ -132,7 +132,13 @@ class _Reader:
         exponent = self.bounded_int(f"{what} (exponent)", -(2**15), 2**15 - 1)
         if exponent in _FLOAT_SPECIAL_EXPONENTS:
             raise DlibFormatError(f"{what} is not finite (dlib float code {exponent})")
-        return float(np.ldexp(np.float64(mantissa), exponent))
+        with np.errstate(over="ignore"):
+            value = float(np.ldexp(np.float64(mantissa), exponent))
+        if not np.isfinite(value):  # e.g. exponent 32767: beyond float64, read as inf
+            raise DlibFormatError(
+                f"{what} is not finite ({mantissa} * 2**{exponent} overflows float64): corrupt file"
+            )
+        return value
 
     def string(self, what: str) -> str:
         length = self.bounded_int(f"length of {what}", 0, min(_MAX_STRING, self.remaining))

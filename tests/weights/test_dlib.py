@@ -135,3 +135,18 @@ def test_raises_on_a_file_that_is_not_dlib(tmp_path: Path) -> None:
     junk.write_bytes(b"PK\x03\x04" + bytes(100))
     with pytest.raises(DlibFormatError, match="corrupt integer header 0x50"):
         read_dlib_face_resnet(junk)
+
+
+def _skip_int(data: bytes, pos: int) -> int:
+    """The offset after the dlib-encoded integer at ``pos`` (header byte, then its bytes)."""
+    return pos + 1 + (data[pos] & 0x0F)
+
+
+def test_raises_if_the_distance_threshold_is_not_finite(data: bytes) -> None:
+    pos = data.index(b"loss_metric_2") + len(b"loss_metric_2")
+    pos = _skip_int(data, _skip_int(data, pos))  # the margin: mantissa, exponent
+    pos = _skip_int(data, pos)  # the threshold's mantissa
+    end = _skip_int(data, pos)  # its exponent, replaced by 32767: 2**32767 overflows
+    bogus = data[:pos] + b"\x02" + (32767).to_bytes(2, "little") + data[end:]
+    with pytest.raises(DlibFormatError, match="distance threshold is not finite"):
+        parse_dlib_face_resnet(bogus)
