@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 
 from reference_model.commands import command_line
+from reference_model.commands.train import add_config_options, config_from_options
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,14 +24,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "--batch-size is per replica."
         ),
     )
-    p.add_argument(
-        "--config", default="paper", help="preset (paper, official, cpu-small) or a TOML file"
-    )
-    p.add_argument("--data", required=True, help="folder of training face images")
-    p.add_argument("--out", required=True, help="run folder (checkpoints, logs, weights)")
-    p.add_argument("--steps", type=int, help="total training steps (train.steps)")
-    p.add_argument("--batch-size", type=int, help="images per step and replica (train.batch_size)")
-    p.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
+    add_config_options(p)
     p.add_argument(
         "--device",
         default="auto",
@@ -51,31 +45,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="K",
         help="split the CPU into K logical devices (for --strategy mirrored without GPUs)",
     )
-    p.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="override any configuration value (repeatable), e.g. --set loss.identity=0.1",
-    )
     p.add_argument("--no-tensorboard", action="store_true", help="write no TensorBoard logs")
     p.add_argument("--quiet", action="store_true", help="print nothing")
 
 
 def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Configure TensorFlow's devices, train (resuming), print where the weights are."""
-    from reference_model.training.config import load_config
-
-    overrides = list(args.set)
-    for flag, key in (
-        ("steps", "train.steps"),
-        ("batch_size", "train.batch_size"),
-        ("checkpoint_every", "train.checkpoint_every"),
-    ):
-        value = getattr(args, flag)
-        if value is not None:
-            overrides.append(f"{key}={value}")
-    config = load_config(args.config, overrides)
+    config = config_from_options(args)
     from reference_model.keras_training import configure_devices, make_strategy, train_keras
 
     configure_devices(args.device, args.cpu_replicas, int(config["train"]["threads"]))
