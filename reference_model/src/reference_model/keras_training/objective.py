@@ -40,7 +40,7 @@ class KerasGeneratorObjective:
         identity_temperature: softmax temperature of :class:`faceloss.tf.JSIdentityLoss`.
         canny: :func:`faceloss.tf.edge_targets` keyword arguments (``low``/``high`` for
             fixed thresholds, none for the adaptive ones of eqs. 1-2); see
-            :func:`reference_model.training.losses.canny_kwargs`.
+            :func:`reference_model.training.losses.canny_thresholds` as ``low``/``high``.
 
     Raises:
         ValueError: an unknown term, or a negative or non-finite weight (named).

@@ -34,7 +34,7 @@ from reference_model.keras_training.schedule import StepSchedule
 from reference_model.keras_training.validation import ValidationCallback
 from reference_model.networks import build_discriminator, build_generator
 from reference_model.training.config import dump_config
-from reference_model.training.losses import canny_kwargs
+from reference_model.training.losses import canny_thresholds
 from reference_model.training.trainer import discriminator_architecture, generator_architecture
 
 POLICIES = {"off": None, "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
@@ -106,7 +106,7 @@ def build_training_model(
             else None
         )
         objective = KerasGeneratorObjective(
-            weights_from_config(loss), float(loss["identity_temperature"]), canny_kwargs(loss)
+            weights_from_config(loss), float(loss["identity_temperature"]), _canny_kwargs(loss)
         )
         objective.build()
         model = EIPNetGAN(generator, objective, discriminator, ema_decay=float(train["ema"]))
@@ -258,3 +258,9 @@ def train_keras(
         best_val_psnr=None if validation is None else validation.best_psnr,
     )
     return summary
+
+
+def _canny_kwargs(loss: dict) -> dict[str, float]:
+    """``faceloss.tf.edge_targets`` keyword arguments for the configured thresholds."""
+    thresholds = canny_thresholds(loss)
+    return {} if thresholds is None else {"low": thresholds[0], "high": thresholds[1]}
