@@ -4,10 +4,12 @@ Trains the ``cpu-small`` preset four times from the same seed for the same numbe
 adding one term of eq. 11 at a time (L_rgb; + gamma L_e; + L_lc; + alpha L_id), then scores
 each generator and bicubic on the held-out test split with ``eipnet evaluate``'s code
 (PSNR, SSIM; no face-region metrics or TAR, to keep it short), and reports each run's
-time per step. Equal steps, so the wall time differs by each term's cost (shown).
+time per step. Equal steps, so the wall time differs by each term's cost (shown). The runs
+train ``--parallel`` at a time, each an ``eipnet train`` process with one torch thread (two
+threads on two cores are slower than one here).
 
 Usage: python benchmarks/ablation.py --data ../shared/data/celeba_fsrnet1000/HR
-       [--steps 300] [--out benchmarks/_out/ablation] [--device cpu]
+       [--steps 300] [--parallel 2] [--out benchmarks/_out/ablation] [--device cpu]
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from reference_model.evaluation import evaluate
 from reference_model.pretrained import load_generator
-from reference_model.training import load_config, train
 
 RUNS = [
     ("L_rgb", ["loss.edge=0.0", "loss.lc=0.0", "loss.identity=0.0"]),
@@ -39,32 +42,46 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--out", default="benchmarks/_out/ablation")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--parallel", type=int, default=2)
     args = parser.parse_args()
     out = Path(args.out)
+    runs = [
+        (name, overrides, out / name.replace(" ", "").replace("+", "plus_"))
+        for name, overrides in RUNS
+    ]
+    for start in range(0, len(runs), args.parallel):
+        processes = []
+        for _, overrides, run in runs[start : start + args.parallel]:
+            command = [sys.executable, "-m", "reference_model", "train", "--config", "cpu-small",
+                       "--data", args.data, "--out", str(run), "--steps", str(args.steps),
+                       "--device", args.device, "--quiet", "--set", "train.threads=1",
+                       "--set", "train.val_every=100000", "--set", f"train.checkpoint_every={args.steps}"]  # fmt: skip
+            for item in overrides:
+                command += ["--set", item]
+            processes.append(subprocess.Popen(command))
+        for process in processes:
+            if process.wait() != 0:
+                raise SystemExit(f"a training run failed: {process.args}")
     rows = []
-    for name, overrides in RUNS:
-        run = out / name.replace(" ", "").replace("+", "plus_")
-        config = load_config(
-            "cpu-small",
-            [*overrides, f"train.steps={args.steps}", f"train.threads={args.threads}",
-             "train.val_every=100000", f"train.checkpoint_every={args.steps}"],
-        )  # fmt: skip
-        summary = train(config, args.data, run, device=args.device, quiet=True)
+    for name, _, run in runs:
+        records = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
+        speeds = [r["images_per_s"] for r in records if "images_per_s" in r]
+        summary = {"seconds_per_step": 16 / (sum(speeds) / len(speeds))}
         report = evaluate(
             load_generator(run / "generator.safetensors"), args.data, run / "eval", split="test",
             device=args.device, identity=False, detector=_no_detector(), grid_faces=0, progress=False,
         )  # fmt: skip
         rows.append((name, summary, report["results"]))
-        print(f"{name}: {summary['seconds'] / max(summary['steps_run'], 1):.3f} s/step", flush=True)
     bicubic = rows[0][2]["bicubic"]
-    print(f"\n{args.steps} steps of cpu-small, batch 16, seed 0; {len(RUNS)} runs; test split\n")
+    print(
+        f"{args.steps} steps of cpu-small, batch 16, seed 0, {args.parallel} runs at a time; test split\n"
+    )
     print("| losses | PSNR (dB) | SSIM | gain over bicubic (dB) | s/step |")
     print("|---|---:|---:|---:|---:|")
     print(f"| bicubic | {bicubic['psnr']:.2f} | {bicubic['ssim']:.4f} | 0.00 | - |")
     for name, summary, results in rows:
         model = results["EIPNet"]
-        seconds = summary["seconds"] / max(summary["steps_run"], 1)
+        seconds = summary["seconds_per_step"]
         print(
             f"| {name} | {model['psnr']:.2f} | {model['ssim']:.4f} | "
             f"{model['psnr'] - bicubic['psnr']:+.2f} | {seconds:.3f} |"
