@@ -190,14 +190,15 @@ def run_demo(
 
 
 def _row(name: str, values: dict[str, Any]) -> str:
-    cells = [values.get(k) for k in ("psnr", "fr_psnr", "ssim", "fr_ssim", "vif", "tar@0.5")]
-    shown = ["-" if v is None else f"{v:.4f}" if abs(v) < 2 else f"{v:.2f}" for v in cells]
+    formats = {"psnr": "{:.2f}", "fr_psnr": "{:.2f}", "ssim": "{:.4f}", "fr_ssim": "{:.4f}",
+               "vif": "{:.4f}", "tar@0.5": "{:.1f}"}  # fmt: skip
+    shown = ["-" if values.get(k) is None else f.format(values[k]) for k, f in formats.items()]
     return f"| {name} | " + " | ".join(shown) + " |"
 
 
 def _table(results: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
-        "| method | PSNR (dB) | FR-PSNR (dB) | SSIM | FR-SSIM | VIF | TAR@0.5 |",
+        "| method | PSNR (dB) | FR-PSNR (dB) | SSIM | FR-SSIM | VIF | TAR d=0.5 (%) |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     return lines + [_row(name, values) for name, values in results.items()]
