@@ -78,6 +78,30 @@ def _sobel(gray: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return dx, dy
 
 
+def _sqrt_rounded(x: torch.Tensor) -> torch.Tensor:
+    """The correctly rounded square root of float64 ``x >= 0`` (as NumPy and TF have it).
+
+    ``torch.sqrt`` on CPUs with AVX-512 can be one ulp off (e.g. 2**15 * 1.047 in float64),
+    which moves an adaptive threshold by an ulp. One correction step: the residual
+    ``x - s * s`` is computed exactly (Dekker's product, Sterbenz subtraction) and ``s``
+    moves to a neighbour when ``x`` lies beyond the midpoint towards it.
+    """
+    s = torch.sqrt(x)
+    split = s * 134217729.0  # 2**27 + 1: Veltkamp's split of s into two 26-bit halves
+    high = split - (split - s)
+    low = s - high
+    product = s * s
+    error = ((high * high - product) + 2.0 * high * low) + low * low  # s*s = product + error
+    residual = (x - product) - error  # x - s*s, exact up to the last rounding
+    up = torch.nextafter(s, torch.full_like(s, float("inf")))
+    down = torch.nextafter(s, torch.zeros_like(s))
+    # x beyond the midpoint m = s + d / 2 towards a neighbour at distance d, i.e.
+    # x - s*s beyond s * d + d*d / 4 (sqrt never lies exactly on a midpoint).
+    step_up, step_down = up - s, s - down
+    rounded = torch.where(residual > s * step_up + 0.25 * step_up * step_up, up, s)
+    return torch.where(residual < -(s * step_down - 0.25 * step_down * step_down), down, rounded)
+
+
 def _adaptive(
     dx: torch.Tensor, dy: torch.Tensor, k: float, low_ratio: float, l2_gradient: bool
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -91,7 +115,7 @@ def _adaptive(
     count = magnitude.shape[-1] * magnitude.shape[-2]
     mean = magnitude.sum(dim=(1, 2, 3)) / count
     second = squares.sum(dim=(1, 2, 3)) / count
-    sigma = torch.sqrt(torch.clamp(second - mean * mean, min=0.0))
+    sigma = _sqrt_rounded(torch.clamp(second - mean * mean, min=0.0))
     high = mean + k * sigma
     low = low_ratio * high
     # Below the smallest normal float64 a threshold is 0, as TF (which flushes subnormals) has it.

@@ -172,3 +172,17 @@ def test_a_long_snake_takes_logarithmic_rounds_not_one_per_pixel():
     assert seconds < 20 * reference + 0.5, (
         f"{seconds:.2f} s against the reference's {reference:.2f} s"
     )
+
+
+def test_adaptive_threshold_square_root_is_correctly_rounded():
+    from faceloss.torch.canny import _sqrt_rounded
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate(
+        [
+            rng.random(100_000) * 1e5,
+            rng.integers(0, 2**40, 100_000).astype(np.float64),
+            [float.fromhex("0x1.0c0d0fc00f0bap+15"), 0.0],  # torch.sqrt: one ulp low here
+        ]
+    )
+    np.testing.assert_array_equal(_sqrt_rounded(torch.from_numpy(x)).numpy(), np.sqrt(x))
