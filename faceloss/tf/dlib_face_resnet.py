@@ -129,8 +129,8 @@ class DlibFaceResNet(Layer):
         FileNotFoundError: no weights file (package not installed, bad path).
         faceloss.weights.dlib.DlibFormatError: the file is not an intact copy.
         TypeError: (when called) ``image`` is not a float tensor.
-        ValueError: (when called) ``image`` is not (N, 3, 150, 150) (NHWC: (N, 150, 150, 3)), or (value
-            checks on) has values outside [0, 1] or NaN/Inf.
+        ValueError: (when called) ``image`` is not (N, 150, 150, 3) (NHWC), or (value checks
+            on, eagerly) has values outside [0, 1] or NaN/Inf.
 
     Example:
         >>> import keras
