@@ -140,3 +140,23 @@ def assert_identical(ours: np.ndarray, expected: np.ndarray, what: str) -> None:
             f"{what}: {int((equal < 1).sum())} of {len(equal)} images differ from cv2.Canny; "
             f"worst image {worst}: {100 * equal[worst]:.3f}% pixels equal, F1 {f1[worst]:.4f}"
         )
+
+
+def snake_image(size: int, band: int = 3, bright: int = 3) -> np.ndarray:
+    """An image built to defeat step-by-step hysteresis: a faint band ``band`` pixels wide
+    (gray 128 -> 153, a Sobel magnitude of 100: between the thresholds 40 and 200) folded
+    into one serpentine through the whole image, whose first ``bright`` rows are bright
+    (128 -> 228: magnitude 400, above 200). The band's outline is one 8-connected chain of
+    weak edge pixels about ``size**2 / band`` long, hanging on the strong end.
+    (1, size, size, 3) gray RGB, float64 in [0, 1].
+    """
+    period = 2 * band
+    gray = np.full((size, size), 128.0)
+    lanes = list(range(band, size - period, period))  # top row of each horizontal lane
+    for k, top in enumerate(lanes):
+        gray[top : top + band, band : size - band] = 153.0
+        if k + 1 < len(lanes):  # join to the next lane, at the right end then the left
+            cols = slice(size - 2 * band, size - band) if k % 2 == 0 else slice(band, 2 * band)
+            gray[top : top + period + band, cols] = 153.0
+    gray[band : band + bright, band : size - band] = 228.0
+    return np.repeat((gray / 255.0)[None, :, :, None], 3, axis=3)

@@ -44,3 +44,31 @@ def test_edge_block_benchmark_checks_agreement_and_prints_both_timings():
     for name in ("faceloss", "naive"):
         assert re.search(rf"^{name} +\d+\.\d ms$", result.stdout, re.M), result.stdout
     assert re.search(r"^naive / faceloss = \d+\.\d\dx$", result.stdout, re.M), result.stdout
+
+
+def _run_script(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_half_precision_table_runs_for_one_case():
+    result = _run_script("benchmarks/half_precision.py", "--only", "psnr")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"^psnr +torch +\d", result.stdout, re.M), result.stdout
+    assert re.search(r"^psnr +tf +\d", result.stdout, re.M), result.stdout
+
+
+def test_adversarial_canny_benchmark_checks_cv2_and_prints_the_ratios():
+    result = _run_script("benchmarks/canny_adversarial.py", "--sizes", "64")
+    assert result.returncode == 0, result.stderr[-2000:]  # includes the cv2 check
+    assert re.search(r"^ +64 +\d+\.\d\ds", result.stdout, re.M), result.stdout

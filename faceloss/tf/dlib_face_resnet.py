@@ -128,6 +128,9 @@ class DlibFaceResNet(Layer):
     Raises:
         FileNotFoundError: no weights file (package not installed, bad path).
         faceloss.weights.dlib.DlibFormatError: the file is not an intact copy.
+        TypeError: (when called) ``image`` is not a float tensor.
+        ValueError: (when called) ``image`` is not (N, 150, 150, 3) (NHWC), or (value checks
+            on, eagerly) has values outside [0, 1] or NaN/Inf.
 
     Example:
         >>> import keras

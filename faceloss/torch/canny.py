@@ -39,6 +39,11 @@ Faces of 128x128 need about 55-105 steps. On a CPU the test is nearly free and 1
 steps per test measured within noise of each other (batch of 64 faces, one thread);
 on a GPU each torch test is a host synchronisation, so a few steps per test amortise it."""
 
+HYSTERESIS_DILATION_CHECKS = 32
+"""Dilation rounds (of :data:`HYSTERESIS_STEPS_PER_CHECK` steps) before hysteresis switches
+to connected-component labelling, whose time does not grow with the length of a path:
+128 steps, more than the 55-105 that faces of 128x128 need, so they never switch."""
+
 
 def _check_input(image: object) -> torch.Tensor:
     image = check_image(image, "image", rules.CANNY_CHANNELS, rules.CANNY_MIN_SIZE)
@@ -73,6 +78,30 @@ def _sobel(gray: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return dx, dy
 
 
+def _sqrt_rounded(x: torch.Tensor) -> torch.Tensor:
+    """The correctly rounded square root of float64 ``x >= 0`` (as NumPy and TF have it).
+
+    ``torch.sqrt`` on CPUs with AVX-512 can be one ulp off (e.g. 2**15 * 1.047 in float64),
+    which moves an adaptive threshold by an ulp. One correction step: the residual
+    ``x - s * s`` is computed exactly (Dekker's product, Sterbenz subtraction) and ``s``
+    moves to a neighbour when ``x`` lies beyond the midpoint towards it.
+    """
+    s = torch.sqrt(x)
+    split = s * 134217729.0  # 2**27 + 1: Veltkamp's split of s into two 26-bit halves
+    high = split - (split - s)
+    low = s - high
+    product = s * s
+    error = ((high * high - product) + 2.0 * high * low) + low * low  # s*s = product + error
+    residual = (x - product) - error  # x - s*s, exact up to the last rounding
+    up = torch.nextafter(s, torch.full_like(s, float("inf")))
+    down = torch.nextafter(s, torch.zeros_like(s))
+    # x beyond the midpoint m = s + d / 2 towards a neighbour at distance d, i.e.
+    # x - s*s beyond s * d + d*d / 4 (sqrt never lies exactly on a midpoint).
+    step_up, step_down = up - s, s - down
+    rounded = torch.where(residual > s * step_up + 0.25 * step_up * step_up, up, s)
+    return torch.where(residual < -(s * step_down - 0.25 * step_down * step_down), down, rounded)
+
+
 def _adaptive(
     dx: torch.Tensor, dy: torch.Tensor, k: float, low_ratio: float, l2_gradient: bool
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -86,7 +115,7 @@ def _adaptive(
     count = magnitude.shape[-1] * magnitude.shape[-2]
     mean = magnitude.sum(dim=(1, 2, 3)) / count
     second = squares.sum(dim=(1, 2, 3)) / count
-    sigma = torch.sqrt(torch.clamp(second - mean * mean, min=0.0))
+    sigma = _sqrt_rounded(torch.clamp(second - mean * mean, min=0.0))
     high = mean + k * sigma
     low = low_ratio * high
     # Below the smallest normal float64 a threshold is 0, as TF (which flushes subnormals) has it.
@@ -226,18 +255,65 @@ def _dilate_step(edges: torch.Tensor, candidate: torch.Tensor) -> torch.Tensor:
 
 
 def _hysteresis(candidate: torch.Tensor, strong: torch.Tensor) -> torch.Tensor:
-    """Candidates 8-connected (within each image) to a strong pixel; (N, H, W) bool masks."""
+    """Candidates 8-connected (within each image) to a strong pixel; (N, H, W) bool masks.
+
+    Bit-packed dilation finishes the paths of real images (a few dozen steps) fastest; a
+    path still growing after :data:`HYSTERESIS_DILATION_CHECKS` rounds (a long snake,
+    advancing one pixel per step) is finished by :func:`_connected_to`, whose number of
+    rounds grows with the logarithm of the path length instead.
+    """
     width = candidate.shape[-1]
     cand = _pack(candidate)
     edges = _pack(strong)
-    while True:
+    for _ in range(HYSTERESIS_DILATION_CHECKS):
         for _ in range(HYSTERESIS_STEPS_PER_CHECK - 1):
             edges = _dilate_step(edges, cand)
         grown = _dilate_step(edges, cand)
         if torch.equal(grown, edges):
-            break
+            return _unpack(edges, width)
         edges = grown
-    return _unpack(edges, width)
+    return _connected_to(candidate, _unpack(edges, width))
+
+
+def _neighbourhood_min(values: torch.Tensor, fill: int) -> torch.Tensor:
+    """The minimum over each pixel's 3x3 neighbourhood of (N, H, W) int64 ``values``."""
+    padded = F.pad(values, (1, 1, 1, 1), value=fill)
+    rows = torch.minimum(torch.minimum(padded[:, :, :-2], padded[:, :, 1:-1]), padded[:, :, 2:])
+    return torch.minimum(torch.minimum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
+
+
+def _connected_to(candidate: torch.Tensor, seeds: torch.Tensor) -> torch.Tensor:
+    """Candidates 8-connected to a seed pixel, by connected-component labelling.
+
+    FastSV (Zhang, Azad and Hu, 2020), a vectorised Shiloach-Vishkin: every candidate
+    pixel points to a parent; each round hooks a pixel's grandparent and the pixel itself
+    onto the smallest grandparent in its 3x3 neighbourhood and then jumps pointers, so
+    trees merge and flatten in O(log n) rounds for a component of n pixels, whatever its
+    shape. The labels are then the component roots; a component with a seed is kept.
+    """
+    n, h, w = candidate.shape
+    size = n * h * w
+    flat_candidate = candidate.reshape(-1)
+    parent = torch.arange(size, dtype=torch.int64, device=candidate.device)
+    outside = torch.full_like(parent, size)
+    members = flat_candidate.nonzero().squeeze(1)
+    while True:
+        grandparent = parent[parent]
+        masked = torch.where(flat_candidate, grandparent, outside).view(n, h, w)
+        smallest = torch.where(
+            flat_candidate, _neighbourhood_min(masked, size).reshape(-1), outside
+        )
+        hooked = parent.clone()
+        hooked.scatter_reduce_(0, parent[members], smallest[members], reduce="amin")
+        hooked = torch.minimum(torch.minimum(hooked, smallest), grandparent)
+        if torch.equal(hooked, parent):
+            break
+        parent = hooked
+    while not torch.equal(parent[parent], parent):
+        parent = parent[parent]
+    seeded = torch.zeros(size, dtype=torch.bool, device=candidate.device)
+    seeded[parent[seeds.reshape(-1) & flat_candidate]] = True
+    return (seeded[parent] & flat_candidate).view(n, h, w)
 
 
 def canny(

@@ -106,6 +106,10 @@ class DlibFaceResNet(nn.Module):
     Raises:
         FileNotFoundError: no weights file (package not installed, bad path).
         faceloss.weights.dlib.DlibFormatError: the file is not an intact copy.
+        TypeError: (when called) ``image`` is not a float tensor or not of the
+            network's dtype (outside ``torch.autocast``).
+        ValueError: (when called) ``image`` is not (N, 3, 150, 150) (NCHW), or (value
+            checks on) has values outside [0, 1] or NaN/Inf.
 
     Example:
         >>> import torch

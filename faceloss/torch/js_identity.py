@@ -138,7 +138,8 @@ def js_identity_loss(
     Raises:
         TypeError: an input is not a floating-point tensor; bad ``temperature``/``crop`` type.
         ValueError: bad shapes, unknown ``embedding``/``reduction``, bad ``crop`` box or
-            ``temperature``, no known input size, NaN/Inf input (value checks on).
+            ``temperature``, no known input size, a network that does not return
+            ``(N, D)``, input values outside [0, 1] or NaN/Inf (value checks on).
 
     Example:
         >>> import torch

@@ -31,3 +31,41 @@ def test_half_precision_matches_the_float64_reference(name, backend, dtype):
     finite = np.isfinite(expected)
     np.testing.assert_array_equal(got[~finite], expected[~finite])
     assert_close(got[finite], expected[finite], dtype, f"{name} {backend}", table)
+
+
+@pytest.mark.parametrize("dtype", HALF_DTYPES)
+@pytest.mark.parametrize("metric", ["PSNR", "SSIM", "VIF"])
+def test_torch_accumulators_stay_finite_and_equal_the_function_in_half(metric, dtype):
+    import torch
+
+    import faceloss.torch as ft
+    from tests.packaged_faces import astronaut_pairs
+
+    prediction, target = (
+        torch.from_numpy(a).permute(0, 3, 1, 2).to(getattr(torch, dtype))
+        for a in astronaut_pairs(4, 48)
+    )
+    accumulator = getattr(ft, metric)()
+    for i in range(4):  # one NaN used to poison the running mean for good
+        accumulator.update(prediction[i : i + 1], target[i : i + 1])
+    expected = getattr(ft, metric.lower())(prediction, target).double().mean()
+    assert torch.isfinite(accumulator.compute())
+    assert torch.allclose(accumulator.compute(), expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", HALF_DTYPES)
+@pytest.mark.parametrize("metric", ["PSNR", "SSIM", "VIF"])
+def test_keras_metrics_in_half_precision_match_the_float64_reference(metric, dtype):
+    import tensorflow as tf
+
+    import faceloss.reference as ref
+    import faceloss.tf as ftf
+    from tests.packaged_faces import astronaut_pairs
+    from tests.parity.half_cases import half_inputs
+
+    prediction, target = half_inputs(astronaut_pairs(2, 48), dtype)
+    keras_metric = getattr(ftf, metric)(dtype=dtype)
+    keras_metric.update_state(tf.constant(target), tf.constant(prediction))
+    expected = getattr(ref, metric.lower())(prediction, target).mean()
+    table = HALF_VIF_TOLERANCES if metric == "VIF" else HALF_TOLERANCES
+    assert_close(float(keras_metric.result()), expected, dtype, f"Keras {metric}", table)

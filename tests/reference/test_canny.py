@@ -187,3 +187,10 @@ class TestCannyErrors:
     def test_raises_if_l2_gradient_not_bool(self):
         with pytest.raises(TypeError, match="l2_gradient must be a bool"):
             canny(self.image, l2_gradient=1)
+
+
+def test_a_long_snake_of_weak_edges_matches_cv2():
+    image = canny_cases.snake_image(203)
+    expected = canny_cases.cv2_canny(image, np.array([40.0]), np.array([200.0]), False)
+    canny_cases.assert_identical(canny(image, 40.0, 200.0), expected, "reference snake")
+    assert expected.sum() > 203 * 203 / 4, "the snake's outline is one long edge"

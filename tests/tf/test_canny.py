@@ -146,3 +146,21 @@ def test_numpy_threshold_arrays_are_accepted_and_checked():
     )
     with pytest.raises(ValueError, match="low must be <= high"):
         canny(image, np.array([10.0, 50.0]), np.array([30.0, 40.0]))
+
+
+@pytest.mark.parametrize("size", [64, 203])
+def test_a_long_snake_of_weak_edges_matches_cv2(size):
+    image = canny_cases.snake_image(size)
+    expected = canny_cases.cv2_canny(image, np.array([40.0]), np.array([200.0]), False)
+    ours = canny(tf.constant(image), 40.0, 200.0)
+    canny_cases.assert_identical(ours.numpy(), expected, f"TF snake {size}px")
+
+
+def test_a_long_snake_with_faces_in_one_batch_matches_cv2():
+    from tests.packaged_faces import astronaut_faces
+
+    faces = astronaut_faces()[:3] / 255.0
+    image = np.concatenate([canny_cases.snake_image(128), faces])
+    expected = canny_cases.cv2_canny(image, np.full(4, 40.0), np.full(4, 200.0), False)
+    ours = canny(tf.constant(image), 40.0, 200.0)
+    canny_cases.assert_identical(ours.numpy(), expected, "TF snake + faces")

@@ -135,3 +135,54 @@ class TestCannyErrors:
     def test_raises_if_not_a_tensor(self):
         with pytest.raises(TypeError, match=r"torch\.Tensor"):
             canny(np.zeros((1, 3, 8, 8)))
+
+
+@pytest.mark.parametrize("size", [64, 203])
+def test_a_long_snake_of_weak_edges_matches_cv2(size):
+    image = canny_cases.snake_image(size)
+    expected = canny_cases.cv2_canny(image, np.array([40.0]), np.array([200.0]), False)
+    ours = canny(nchw(image), 40.0, 200.0)
+    canny_cases.assert_identical(ours[:, 0].numpy(), expected, f"torch snake {size}px")
+
+
+def test_connected_component_hysteresis_matches_cv2_on_packaged_faces(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("faceloss.torch.canny")
+    monkeypatch.setattr(module, "HYSTERESIS_DILATION_CHECKS", 0)  # labelling from step 0
+    for size, name, image, low, high, l2, expected in canny_cases.packaged_cases():
+        ours = canny(nchw(image), low, high, l2_gradient=l2)
+        what = f"torch labelling {name} at {size}px (astronaut)"
+        canny_cases.assert_identical(ours[:, 0].numpy(), expected, what)
+
+
+def test_a_long_snake_takes_logarithmic_rounds_not_one_per_pixel():
+    import time
+
+    torch.set_num_threads(1)
+    image = nchw(canny_cases.snake_image(512))  # a path of ~87,000 pixels
+    start = time.perf_counter()
+    canny(image, 40.0, 200.0)
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    ref.canny(canny_cases.snake_image(512), 40.0, 200.0)
+    reference = time.perf_counter() - start
+    # Step-by-step hysteresis took ~70x the reference here (34 s against 0.5 s); labelling
+    # takes ~4x. 20x leaves room for a loaded machine and still fails the old algorithm.
+    assert seconds < 20 * reference + 0.5, (
+        f"{seconds:.2f} s against the reference's {reference:.2f} s"
+    )
+
+
+def test_adaptive_threshold_square_root_is_correctly_rounded():
+    from faceloss.torch.canny import _sqrt_rounded
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate(
+        [
+            rng.random(100_000) * 1e5,
+            rng.integers(0, 2**40, 100_000).astype(np.float64),
+            [float.fromhex("0x1.0c0d0fc00f0bap+15"), 0.0],  # torch.sqrt: one ulp low here
+        ]
+    )
+    np.testing.assert_array_equal(_sqrt_rounded(torch.from_numpy(x)).numpy(), np.sqrt(x))
