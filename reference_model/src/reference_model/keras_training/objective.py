@@ -150,7 +150,7 @@ class KerasGeneratorObjective:
         if w["lc"]:
             terms["lc"] = w["lc"] * self.lc(hr, sr)
         if self.identity is not None:
-            terms["identity"] = w["identity"] * self.identity(tf.clip_by_value(sr, 0.0, 1.0), hr)
+            terms["identity"] = w["identity"] * self.identity(hr, tf.clip_by_value(sr, 0.0, 1.0))
         if fake_logits is not None and w["adversarial"]:
             fake = tf.cast(fake_logits, tf.float32)
             terms["adversarial"] = w["adversarial"] * self.bce(tf.ones_like(fake), fake)
