@@ -109,14 +109,25 @@ NETWORK_TOLERANCES: dict[str, dict[str, float]] = {
 IDENTITY_NETWORK_TOLERANCES: dict[str, dict[str, float]] = {
     "float32": {"rtol": 1e-4, "atol": 2e-6},
 }
-# JSIdentityLoss gradients w.r.t. the prediction, torch vs TF in float32, divided by the
-# largest |gradient| and compared only where the loss exceeds 1e-5. Reason: the backward
-# pass runs through the same 29 convolutions and ReLU masks; measured max differences
-# 1e-6..5e-6 of max |grad| for losses 1e-4..3e-4 and 5e-5 at a loss of 1e-6 (below
-# that, near-identical faces, both gradients are round-off).
+# JSIdentityLoss gradients w.r.t. the prediction, torch vs TF in float64 (both networks in
+# float64), divided by the largest |gradient|. Reason: 29 float64 convolutions summed in
+# different orders, and near-identical faces (losses down to ~1e-9) whose gradient is a
+# small difference of large terms; measured max differences 4e-14 on a loss of 2.6e-5 and
+# up to 7e-12 (3 of 192 values) at --hypothesis-seed 0, 5 and 9.
 IDENTITY_GRADIENT_TOLERANCES: dict[str, dict[str, float]] = {
-    "float32": {"rtol": 1e-3, "atol": 1e-4},
+    "float64": {"rtol": 1e-8, "atol": 1e-10},
 }
+# The same gradients in float32 are compared by direction: the cosine of the angle between
+# the TF and torch gradients is at least this. Reason: the network is piecewise linear
+# (ReLU, max-pool), so its exact gradient jumps where an activation crosses zero or a
+# pooling window changes its maximum, and float32 round-off (descriptors ~1e-6 apart) can
+# put the two backends on different sides. Measured on the 8x8 face of
+# `--hypothesis-seed=4` (loss 2.6e-5): the float64 gradient moves by 1.2% of max |grad|
+# when the input moves by 1e-6 (64 float32 ulps), and TF's float32 gradient differs from
+# torch's by the same 1.2% elementwise (0.5% in L2 norm, cosine 0.99999) while the
+# float64 gradients of the two backends agree to 4e-14. No elementwise float32 bound
+# holds for every input; the float64 comparison above carries the exact parity check.
+IDENTITY_GRADIENT_FLOAT32_MIN_COSINE = 0.999
 
 # VIF in float32 vs the float64 reference. Its noise variance sigma_v^2 = sigma_x^2 - g*sigma_xy
 # is a difference of numbers up to ~1.6e4 (variances on the 0..255 scale) that nearly cancel
