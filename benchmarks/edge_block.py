@@ -6,6 +6,7 @@ extra leading row/column of even windows cropped (also exact). Both variants run
 interleaved in the same process; medians of repeated runs, ratios reported.
 
 Usage: python benchmarks/edge_block.py [--repeats 7] [--batch 16] [--channels 64] [--side 128]
+       [--pool-size 10] [--channels-last] [--forward-only]
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def step(block: nn.Module, x: torch.Tensor) -> float:
+def step(block: nn.Module, x: torch.Tensor, backward: bool = True) -> float:
     start = time.perf_counter()
-    concat, edge = block(x)
-    (concat.mean() + edge.mean()).backward()
+    with torch.set_grad_enabled(backward):
+        concat, edge = block(x)
+        if backward:
+            (concat.mean() + edge.mean()).backward()
     return time.perf_counter() - start
 
 
@@ -62,25 +65,32 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=64)
     parser.add_argument("--side", type=int, default=128)
     parser.add_argument("--pool-size", type=int, default=10)
+    parser.add_argument("--channels-last", action="store_true", help="NHWC input and weights")
+    parser.add_argument("--forward-only", action="store_true", help="no backward pass")
     args = parser.parse_args()
+    layout = torch.channels_last if args.channels_last else torch.contiguous_format
+    backward = not args.forward_only
 
     torch.manual_seed(0)
     ours = EdgeBlock(args.channels, args.pool_size)
     naive = NaiveEdgeBlock(args.channels, args.pool_size)
     naive.conv.load_state_dict(ours.conv.state_dict())
-    x = torch.rand(args.batch, args.channels, args.side, args.side, requires_grad=True)
+    ours, naive = ours.to(memory_format=layout), naive.to(memory_format=layout)
+    x = torch.rand(args.batch, args.channels, args.side, args.side)
+    x = x.contiguous(memory_format=layout).requires_grad_(backward)
     with torch.no_grad():
         for a, b in zip(ours(x), naive(x), strict=True):
             torch.testing.assert_close(a, b)  # same numbers before timing them
     times: dict[str, list[float]] = {"faceloss": [], "naive": []}
-    step(ours, x), step(naive, x)  # warm-up
+    step(ours, x, backward), step(naive, x, backward)  # warm-up
     for _ in range(args.repeats):
-        times["faceloss"].append(step(ours, x))
-        times["naive"].append(step(naive, x))
+        times["faceloss"].append(step(ours, x, backward))
+        times["naive"].append(step(naive, x, backward))
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {cpu_name()}")
     print(
-        f"input {tuple(x.shape)}, pool_size {args.pool_size}, forward+backward, "
+        f"input {tuple(x.shape)}{' channels_last' if args.channels_last else ''}, "
+        f"pool_size {args.pool_size}, {'forward' if args.forward_only else 'forward+backward'}, "
         f"median of {args.repeats}"
     )
     for name, value in med.items():

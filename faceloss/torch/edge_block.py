@@ -4,7 +4,8 @@ The average pooling follows TensorFlow's ``padding="SAME"`` rule with stride 1, 
 excluded from the average, which ``torch.nn.AvgPool2d`` cannot express for even window
 sizes (it pads symmetrically and counts the padding by default). Here it is computed
 exactly, either as two small matrix products with banded averaging matrices (while the
-maps are small against the window, see :data:`MATMUL_COST_RATIO`) or as
+maps are small against the window, see :data:`MATMUL_COST_RATIO`; on ``channels_last``
+tensors the products run on the NHWC memory as it is, with no layout copy) or as
 ``avg_pool2d(count_include_pad=False)`` over a symmetric padding of ``s // 2`` with the
 extra leading row and column of even windows cropped.
 """
@@ -56,11 +57,35 @@ def _use_matmul(height: int, width: int, pool_size: int) -> bool:
     return height + width <= ratio * pool_size * pool_size
 
 
+def _channels_last(features: torch.Tensor) -> bool:
+    """Stored as NHWC (``torch.channels_last``) and not also plain NCHW-contiguous."""
+    return features.is_contiguous(memory_format=torch.channels_last) and not (
+        features.is_contiguous()
+    )
+
+
+def _average_channels_last(
+    features: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor
+) -> torch.Tensor:
+    """``rows @ F @ cols.T`` per map, computed on NHWC memory without a layout copy.
+
+    The NHWC buffer viewed as ``(N*H, W, C)`` is averaged along W by ``cols @ .`` and,
+    viewed as ``(N, H, W*C)``, along H by ``rows @ .``; the result is channels_last too.
+    """
+    n, c, h, w = features.shape
+    nhwc = features.permute(0, 2, 3, 1)
+    along_w = torch.matmul(cols, nhwc.reshape(n * h, w, c))
+    along_h = torch.matmul(rows, along_w.reshape(n, h, w * c))
+    return along_h.reshape(n, h, w, c).permute(0, 3, 1, 2)
+
+
 def _avg_pool_same(features: torch.Tensor, pool_size: int) -> torch.Tensor:
     height, width = features.shape[-2], features.shape[-1]
     if _use_matmul(height, width, pool_size):
         rows = _averaging_matrix(height, pool_size, features)
         cols = _averaging_matrix(width, pool_size, features)
+        if _channels_last(features):
+            return _average_channels_last(features, rows, cols)
         return torch.matmul(rows, torch.matmul(features, cols.t()))
     # Symmetric padding of s // 2 reaches one pixel further before the window than 'SAME'
     # for even s: the output has one extra leading row and column, cropped here.

@@ -63,6 +63,38 @@ def test_matmul_and_pooling_paths_agree(size, pool_size, monkeypatch):
     torch.testing.assert_close(by_matmul, by_pooling, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (9, 12), (40, 33)])
+@pytest.mark.parametrize("pool_size", [1, 4, 5, 10])
+@pytest.mark.parametrize("channels", [1, 3])
+def test_channels_last_input_gives_the_nchw_result_in_its_own_layout(size, pool_size, channels):
+    x = torch.randn(2, channels, *size, dtype=torch.float64)
+    nhwc = x.contiguous(memory_format=torch.channels_last)
+    pooled = avg_pool_same(nhwc, pool_size)
+    torch.testing.assert_close(pooled, avg_pool_same(x, pool_size), rtol=1e-12, atol=1e-12)
+    assert pooled.is_contiguous(memory_format=torch.channels_last)
+    weight = torch.randn(1, channels, 1, 1, dtype=torch.float64)
+    bias = torch.randn(1, dtype=torch.float64)
+    for got, want in zip(
+        edge_block(nhwc, weight, bias, pool_size),
+        edge_block(x, weight, bias, pool_size),
+        strict=True,
+    ):
+        torch.testing.assert_close(got, want, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("pool_size", [4, 5])
+def test_gradcheck_channels_last_float64(pool_size):
+    gen = torch.Generator().manual_seed(pool_size)
+    x = torch.randn(2, 3, 5, 6, dtype=torch.float64, generator=gen)
+    x = x.contiguous(memory_format=torch.channels_last).requires_grad_(True)
+    weight = torch.randn(1, 3, 1, 1, dtype=torch.float64, generator=gen, requires_grad=True)
+    bias = torch.randn(1, dtype=torch.float64, generator=gen, requires_grad=True)
+    assert edge_module._channels_last(x)
+    assert torch.autograd.gradcheck(
+        lambda a, b, c: edge_block(a, b, c, pool_size), (x, weight, bias), fast_mode=True
+    )
+
+
 def test_torch_compile_fullgraph_gives_the_same_outputs_and_gradients():
     # backend="aot_eager" traces the whole forward and backward graph (fullgraph=True: no
     # graph break) without inductor's C++ code generation, which takes 15-25 s on this CPU.
