@@ -1,7 +1,9 @@
 """EIPNet generator forward throughput (images/s) against this machine's float32 matmul rate.
 
-Torch: eager NCHW, eager ``channels_last``, ``torch.compile`` (channels_last) and bf16
-autocast (where the CPU has bf16 instructions); Keras: ``jit_compile`` off and on. Each
+Torch: eager NCHW, eager ``channels_last``, ``torch.compile`` (channels_last), the same
+with Inductor's ``freezing`` (inference: weights folded as constants and prepacked for
+oneDNN, convolution + ReLU fused) and bf16 autocast (where the CPU has bf16
+instructions); Keras: ``jit_compile`` off and on. Each
 configuration's achieved GFLOP/s counts the convolutions' multiply-adds (10.13 GMAC per
 16x16 input for Table 1's generator, 2 FLOPs each, by ``torch.utils.flop_counter``) as a
 fraction of the float32 matmul rate measured in the same run (a 1024^3 ``torch.mm``), so
@@ -75,6 +77,10 @@ def main() -> None:
     configs = [("eager NCHW", eager, None), ("eager channels_last", fast, None)]
     if not args.skip_compile:
         configs.append(("torch.compile channels_last", torch.compile(fast), None))
+        twin = build_generator("torch", channels=channels, channels_last=True).eval()
+        twin.load_state_dict(eager.state_dict())  # its own module: its own compiled code
+        frozen = torch.compile(twin, options={"freezing": True})
+        configs.append(("torch.compile channels_last, frozen", frozen, None))
     if cpu_has_bf16():
         configs.append(("eager channels_last, bf16 autocast", fast, torch.bfloat16))
     for batch in args.batches:

@@ -16,6 +16,7 @@ from reference_model import (
     load_weights,
     save_weights,
 )
+from reference_model.networks.skip import bicubic_upscale_matrix
 
 SMALL = (32, 16, 16, 8)  # same topology, narrow: fast twins for the many-case tests
 SMALL_D = (8, 8, 16, 16, 16, 16, 16)
@@ -97,16 +98,23 @@ def test_keras_generator_has_the_same_parameter_count() -> None:
     assert [tuple(e.shape) for e in edges] == [(1, 32, 32, 1), (1, 64, 64, 1), (1, 128, 128, 1)]
 
 
+@pytest.mark.parametrize("skip", [False, True], ids=["no-skip", "bicubic-skip"])
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_copy_weights_torch_to_keras_and_back_gives_the_same_outputs(variant: str) -> None:
-    source = build_generator("torch", variant, channels=SMALL)
+def test_copy_weights_torch_to_keras_and_back_gives_the_same_outputs(
+    variant: str, skip: bool
+) -> None:
+    source = build_generator("torch", variant, channels=SMALL, bicubic_skip=skip)
     _randomise(source, 1)
-    keras_net = copy_weights(source, build_generator("keras", variant, channels=SMALL))
+    keras_net = copy_weights(
+        source, build_generator("keras", variant, channels=SMALL, bicubic_skip=skip)
+    )
     lr = _random_lr()
     want = _torch_outputs(source, lr)
     for got, ref in zip(_keras_outputs(keras_net, lr), want, strict=True):
         np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
-    back = copy_weights(keras_net, build_generator("torch", variant, channels=SMALL))
+    back = copy_weights(
+        keras_net, build_generator("torch", variant, channels=SMALL, bicubic_skip=skip)
+    )
     for got, ref in zip(_torch_outputs(back, lr), want, strict=True):
         np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
 
@@ -142,10 +150,39 @@ def test_safetensors_round_trip_in_both_backends(variant: str, tmp_path) -> None
         torch.testing.assert_close(a, b, rtol=0, atol=0)
 
 
+def test_bicubic_skip_matrix_is_torchs_bicubic_interpolation() -> None:
+    upscale = torch.from_numpy(bicubic_upscale_matrix(16, 8))
+    lr = torch.rand(2, 3, 16, 16, dtype=torch.float64)
+    want = torch.nn.functional.interpolate(lr, scale_factor=8, mode="bicubic", align_corners=False)
+    torch.testing.assert_close(upscale @ lr @ upscale.T, want, rtol=0, atol=1e-14)
+
+
+def test_bicubic_skip_adds_bicubic_and_no_weights() -> None:
+    plain = build_generator("torch", channels=SMALL)
+    skip = build_generator("torch", channels=SMALL, bicubic_skip=True)
+    assert list(skip.state_dict()) == list(plain.state_dict())
+    skip.load_state_dict(plain.state_dict())
+    lr = torch.rand(2, 3, 16, 16)
+    with torch.no_grad():
+        bicubic = torch.nn.functional.interpolate(lr, scale_factor=8, mode="bicubic")
+        torch.testing.assert_close(skip(lr)[0], plain(lr)[0] + bicubic, rtol=0, atol=1e-5)
+        with torch.autocast("cpu", torch.bfloat16):  # the skip stays in float32
+            sr = skip(lr)[0]
+    assert sr.dtype == torch.float32
+    arch = skip.architecture
+    assert arch.parameter_count() == plain.architecture.parameter_count()
+    assert (
+        arch.to_dict()["bicubic_skip"] is True
+        and "bicubic_skip" not in plain.architecture.to_dict()
+    )
+
+
 def test_load_weights_refuses_another_architecture_or_network(tmp_path) -> None:
     path = save_weights(build_generator("torch", channels=SMALL), tmp_path / "g.safetensors")
     with pytest.raises(ValueError, match="architecture"):
         load_weights(build_generator("torch", "official", channels=SMALL), path)
+    with pytest.raises(ValueError, match="bicubic_skip"):
+        load_weights(build_generator("torch", channels=SMALL, bicubic_skip=True), path)
     disc = build_discriminator("torch", channels=SMALL_D, fc=8)
     with pytest.raises(ValueError, match="holds a generator"):
         load_weights(disc, path)
@@ -213,10 +250,11 @@ def test_channels_last_changes_nothing_but_the_layout(channels_last: bool) -> No
         torch.testing.assert_close(other(lr)[0], reference(lr)[0], rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize("skip", [False, True], ids=["no-skip", "bicubic-skip"])
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_generator_exports_to_onnx(variant: str, tmp_path) -> None:
+def test_generator_exports_to_onnx(variant: str, skip: bool, tmp_path) -> None:
     onnxruntime = pytest.importorskip("onnxruntime", reason="the eipnet[onnx] extra")
-    net = build_generator("torch", variant, channels=SMALL).eval()
+    net = build_generator("torch", variant, channels=SMALL, bicubic_skip=skip).eval()
     _randomise(net, 7)
     path = tmp_path / "eipnet.onnx"
     lr = torch.rand(2, 3, 16, 16)
@@ -245,18 +283,23 @@ def test_generator_runs_under_torch_compile() -> None:
         torch.testing.assert_close(g, w, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("skip", [False, True], ids=["no-skip", "bicubic-skip"])
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_keras_generator_saves_and_reloads_as_keras_file(variant: str, tmp_path) -> None:
+def test_keras_generator_saves_and_reloads_as_keras_file(
+    variant: str, skip: bool, tmp_path
+) -> None:
     import keras
 
-    net = build_generator("keras", variant, channels=SMALL)
+    net = build_generator("keras", variant, channels=SMALL, bicubic_skip=skip)
     lr = _random_lr(seed=8)
     want = _keras_outputs(net, lr)
     path = tmp_path / "g.keras"
     net.save(path)
     restored = keras.saving.load_model(path)
     assert type(restored).__name__ == "KerasEIPNetGenerator"
-    assert restored.architecture == GeneratorArchitecture(variant=variant, channels=SMALL)
+    assert restored.architecture == GeneratorArchitecture(
+        variant=variant, channels=SMALL, bicubic_skip=skip
+    )
     for got, ref in zip(_keras_outputs(restored, lr), want, strict=True):
         np.testing.assert_array_equal(got, ref)
     disc = build_discriminator("keras", variant, channels=SMALL_D, fc=8)

@@ -31,6 +31,7 @@ def build_generator(
     *,
     channels: tuple[int, int, int, int] | None = None,
     pool_sizes: tuple[int, int, int] | None = None,
+    bicubic_skip: bool = False,
     architecture: GeneratorArchitecture | None = None,
     channels_last: bool = True,
     dtype: str | None = None,
@@ -49,7 +50,9 @@ def build_generator(
         channels: ``(conv0, stage1, stage2, stage3)`` widths; default Table 1's
             ``(512, 256, 128, 64)``.
         pool_sizes: EdgeBlock windows; default ``(5, 7, 10)``.
-        architecture: a complete description instead of the three arguments above.
+        bicubic_skip: add the bicubic upscaling of the input to the output (not in the
+            paper; the ``cpu-small`` preset's choice), see :class:`GeneratorArchitecture`.
+        architecture: a complete description instead of the four arguments above.
         channels_last: torch only: run in ``channels_last`` memory format (the default,
             1.9x faster on CPU and tensor-core friendly on GPU); the module's parameters
             are converted too.
@@ -67,7 +70,7 @@ def build_generator(
     """
     backend = _check_backend(backend)
     if architecture is None:
-        kwargs: dict[str, Any] = {"variant": variant}
+        kwargs: dict[str, Any] = {"variant": variant, "bicubic_skip": bicubic_skip}
         if channels is not None:
             kwargs["channels"] = tuple(channels)
         if pool_sizes is not None:

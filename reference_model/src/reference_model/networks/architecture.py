@@ -64,11 +64,19 @@ class GeneratorArchitecture:
 
     Both concatenate ``[F, D]`` in that order along the channel axis.
 
+    ``bicubic_skip=True`` (in neither the paper nor the official code; off by default)
+    adds the x8 bicubic upscaling of the input to ``conv4``'s output, so that the
+    network learns the residual over bicubic (see :mod:`reference_model.networks.skip`).
+    It adds no parameters. The ``cpu-small`` preset uses it: with 853 training faces on
+    a 2-core CPU the narrow network gained +1.07 dB over bicubic in 300 steps with it and
+    +0.26 dB without (MSE, Adam 3e-3, same seed; held-out CelebA-1000 faces).
+
     Args:
         variant: ``"paper"`` or ``"official"``.
         channels: ``(conv0, stage 1, stage 2, stage 3)`` widths; Table 1 is
             ``(512, 256, 128, 64)`` (11.92 M parameters). Narrower presets keep the topology.
         pool_sizes: EdgeBlock average-pooling windows at 32, 64 and 128 px (paper: 5, 7, 10).
+        bicubic_skip: add the bicubic upscaling of the input to the output (default off).
 
     Example:
         >>> GeneratorArchitecture().parameter_count()
@@ -80,6 +88,7 @@ class GeneratorArchitecture:
     variant: str = "paper"
     channels: tuple[int, int, int, int] = (512, 256, 128, 64)
     pool_sizes: tuple[int, int, int] = (5, 7, 10)
+    bicubic_skip: bool = False
     input_size: int = field(default=16, init=False)
     scale: int = field(default=8, init=False)
 
@@ -87,6 +96,8 @@ class GeneratorArchitecture:
         check_variant(self.variant)
         object.__setattr__(self, "channels", _positive_ints("channels", self.channels, 4))
         object.__setattr__(self, "pool_sizes", _positive_ints("pool_sizes", self.pool_sizes, 3))
+        if not isinstance(self.bicubic_skip, bool):
+            raise ValueError(f"bicubic_skip must be a bool, got {self.bicubic_skip!r}")
 
     @property
     def official(self) -> bool:
@@ -120,10 +131,14 @@ class GeneratorArchitecture:
         return total + 2 * c3 * 3 * k * k + 3
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready description (``variant``, ``channels``, ``pool_sizes``)."""
+        """JSON-ready description (``variant``, ``channels``, ``pool_sizes``, and
+        ``bicubic_skip`` when it is on, so that files written before it existed compare
+        equal)."""
         out = asdict(self)
         for key in ("input_size", "scale"):
             out.pop(key)
+        if not self.bicubic_skip:
+            out.pop("bicubic_skip")
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
 
 

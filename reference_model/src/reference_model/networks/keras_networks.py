@@ -18,6 +18,7 @@ from reference_model.networks.architecture import (
     DiscriminatorArchitecture,
     GeneratorArchitecture,
 )
+from reference_model.networks.skip import bicubic_upscale_matrix
 
 _PACKAGE = "reference_model"
 
@@ -133,6 +134,10 @@ class KerasEIPNetGenerator(keras.Model):
         self.up3 = up(c3, "up3")
         self.edge3 = EdgeBlock(arch.pool_sizes[2], relu=relu, name="edge3", dtype=policy)
         self.conv4 = conv(3, arch.last_kernel, "conv4")
+        if arch.bicubic_skip:
+            self.upscale = tf.constant(
+                bicubic_upscale_matrix(arch.input_size, arch.scale), dtype=tf.float32
+            )
 
     def build(self, input_shape: Any = None) -> None:
         size = self.architecture.input_size
@@ -159,6 +164,10 @@ class KerasEIPNetGenerator(keras.Model):
         sr = self.conv4(x)
         if scale != 1.0:
             sr = sr / scale
+        if self.architecture.bicubic_skip:  # in float32 like the torch twin
+            lr32 = tf.cast(lr, tf.float32)
+            base = tf.einsum("ih,nhwc,jw->nijc", self.upscale, lr32, self.upscale)
+            sr = tf.cast(sr, tf.float32) + base
         return sr, (self._edge(edge1), self._edge(edge2), self._edge(edge3))
 
     def get_config(self) -> dict[str, Any]:

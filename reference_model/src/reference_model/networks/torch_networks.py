@@ -16,6 +16,7 @@ from reference_model.networks.architecture import (
     DiscriminatorArchitecture,
     GeneratorArchitecture,
 )
+from reference_model.networks.skip import bicubic_upscale_matrix
 
 
 class ResidualBlock(nn.Module):
@@ -91,6 +92,17 @@ class EIPNetGenerator(nn.Module):
         self.edge3 = EdgeBlock(c3, pool_size=arch.pool_sizes[2], relu=relu)
         k = arch.last_kernel
         self.conv4 = nn.Conv2d(2 * c3, 3, k, padding=k // 2)
+        if arch.bicubic_skip:  # a constant, not a weight: kept out of the state dict
+            upscale = bicubic_upscale_matrix(arch.input_size, arch.scale)
+            self.register_buffer(
+                "upscale", torch.tensor(upscale, dtype=torch.float32), persistent=False
+            )
+
+    def _bicubic(self, lr: torch.Tensor) -> torch.Tensor:
+        """The x8 bicubic upscaling of ``lr`` in float32 (autocast off), NCHW."""
+        with torch.autocast(lr.device.type, enabled=False):
+            upscale = self.upscale.to(lr.device)
+            return torch.matmul(torch.matmul(upscale, lr.float()), upscale.t())
 
     def _edge(self, edge: torch.Tensor) -> torch.Tensor:
         if self.architecture.official:
@@ -114,6 +126,8 @@ class EIPNetGenerator(nn.Module):
         sr = self.conv4(x)
         if scale != 1.0:
             sr = sr / scale
+        if self.architecture.bicubic_skip:
+            sr = sr.float() + self._bicubic(lr)
         return sr, (self._edge(edge1), self._edge(edge2), self._edge(edge3))
 
 

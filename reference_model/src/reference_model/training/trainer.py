@@ -101,6 +101,7 @@ def generator_architecture(config: Mapping[str, Any]) -> GeneratorArchitecture:
         variant=model["variant"],
         channels=tuple(model["channels"]),
         pool_sizes=tuple(model["pool_sizes"]),
+        bicubic_skip=bool(model["bicubic_skip"]),
     )
 
 
