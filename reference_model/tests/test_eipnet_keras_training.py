@@ -32,11 +32,13 @@ from reference_model.keras_training import (  # noqa: E402
 from reference_model.training.config import load_config  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-# A narrow EIPNet and discriminator; 7 faces split into 4 for training (one batch of 4,
-# no augmentation: the same faces every step) and 3 for validation; a constant learning
-# rate 3x cpu-small's; the GAN phase from step 6 of 8 (steps 7 and 8).
+# A narrow EIPNet without cpu-small's bicubic skip (so that the loss starts far from its
+# floor and the checks below see it fall) and a narrow discriminator; 7 faces split into 4
+# for training (one batch of 4, no augmentation: the same faces every step) and 3 for
+# validation; cpu-small's learning rate, constant; the GAN phase from step 6 of 8.
 OVERRIDES = [
     "model.channels=[16, 8, 8, 8]",
+    "model.bicubic_skip=false",
     "discriminator.channels=[4, 4, 8, 8, 8, 8, 8]",
     "discriminator.fc=8",
     "loss.adversarial=0.005",
@@ -169,6 +171,19 @@ def test_weights_file_reads_into_the_torch_generator(runs: dict[str, Any]) -> No
         sr, _ = net(torch.from_numpy(lr.transpose(0, 3, 1, 2)))
     expected, _ = keras_net(lr)
     np.testing.assert_allclose(sr.numpy().transpose(0, 2, 3, 1), expected.numpy(), atol=1e-4)
+
+
+@pytest.mark.slow
+def test_trains_with_the_bicubic_skip(tmp_path: Path) -> None:
+    faces = tmp_path / "faces"
+    write_faces(faces, 7)
+    run = train_keras(_config(3, "model.bicubic_skip=true"), faces, tmp_path / "run", quiet=True)
+    total = _losses(run["history"])
+    assert all(np.isfinite(v) for v in total.values()) and total[3] < total[1], total
+    path = Path(run["run"]) / "generator.safetensors"
+    load_weights(build_generator("torch", channels=(16, 8, 8, 8), bicubic_skip=True), path)
+    with pytest.raises(ValueError, match="bicubic_skip"):  # the file says it has the skip
+        load_weights(build_generator("torch", channels=(16, 8, 8, 8)), path)
 
 
 @pytest.mark.slow
