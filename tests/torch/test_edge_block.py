@@ -95,12 +95,17 @@ def test_gradcheck_channels_last_float64(pool_size):
     )
 
 
-def test_torch_compile_fullgraph_gives_the_same_outputs_and_gradients():
+@pytest.mark.parametrize("pool_size", [1, 4, 5, 10])
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (9, 6)])
+@pytest.mark.parametrize("layout", [torch.contiguous_format, torch.channels_last])
+def test_torch_compile_fullgraph_gives_the_same_outputs_and_gradients(pool_size, size, layout):
     # backend="aot_eager" traces the whole forward and backward graph (fullgraph=True: no
     # graph break) without inductor's C++ code generation, which takes 15-25 s on this CPU.
-    block = EdgeBlock(4, pool_size=10, relu=True)
-    compiled = torch.compile(block, backend="aot_eager", fullgraph=True)
-    x = torch.randn(2, 4, 9, 6, requires_grad=True)
+    # Compiled, the average is the separable pooling path; eager, the banded products.
+    torch._dynamo.reset()
+    block = EdgeBlock(4, pool_size=pool_size, relu=True)
+    compiled = torch.compile(block, backend="aot_eager", fullgraph=True, dynamic=False)
+    x = torch.randn(2, 4, *size).contiguous(memory_format=layout).requires_grad_(True)
     eager = block(x)
     (eager_grad,) = torch.autograd.grad(eager[0].sum() + eager[1].sum(), x)
     out = compiled(x)
