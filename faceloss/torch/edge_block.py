@@ -7,9 +7,7 @@ exactly, either as two small matrix products with banded averaging matrices (whi
 maps are small against the window, see :data:`MATMUL_COST_RATIO`; on ``channels_last``
 tensors the products run on the NHWC memory as it is, with no layout copy) or as
 ``avg_pool2d(count_include_pad=False)`` over a symmetric padding of ``s // 2`` with the
-extra leading row and column of even windows cropped. Under ``torch.compile`` it is two
-1-D poolings (a column, then a row window), which Inductor fuses with the surrounding
-elementwise work.
+extra leading row and column of even windows cropped.
 """
 
 from __future__ import annotations
@@ -81,32 +79,8 @@ def _average_channels_last(
     return along_h.reshape(n, h, w, c).permute(0, 3, 1, 2)
 
 
-def _separable_pool(features: torch.Tensor, pool_size: int) -> torch.Tensor:
-    """'SAME' averaging as a column then a row ``avg_pool2d`` (padding not counted), cropped.
-
-    The clipped window is the product of two clipped intervals, so the two 1-D averages
-    give the 2-D one exactly; for even windows the symmetric padding of ``s // 2`` yields
-    one extra leading row (column), cropped.
-    """
-    height, width = features.shape[-2], features.shape[-1]
-    before, _ = split_padding(pool_size)
-    start = pool_size // 2 - before
-    half = pool_size // 2
-    columns = F.avg_pool2d(
-        features, (pool_size, 1), stride=1, padding=(half, 0), count_include_pad=False
-    )[:, :, start : start + height]
-    both = F.avg_pool2d(
-        columns, (1, pool_size), stride=1, padding=(0, half), count_include_pad=False
-    )
-    return both[:, :, :, start : start + width]
-
-
 def _avg_pool_same(features: torch.Tensor, pool_size: int) -> torch.Tensor:
     height, width = features.shape[-2], features.shape[-1]
-    if not torch.jit.is_scripting() and torch.compiler.is_compiling():
-        # Inductor turns the two window sums into loops fused with their neighbours
-        # (measured 10% faster for Table 1's generator under torch.compile(freezing))
-        return _separable_pool(features, pool_size)
     if _use_matmul(height, width, pool_size):
         rows = _averaging_matrix(height, pool_size, features)
         cols = _averaging_matrix(width, pool_size, features)

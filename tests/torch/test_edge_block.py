@@ -101,7 +101,6 @@ def test_gradcheck_channels_last_float64(pool_size):
 def test_torch_compile_fullgraph_gives_the_same_outputs_and_gradients(pool_size, size, layout):
     # backend="aot_eager" traces the whole forward and backward graph (fullgraph=True: no
     # graph break) without inductor's C++ code generation, which takes 15-25 s on this CPU.
-    # Compiled, the average is the separable pooling path; eager, the banded products.
     torch._dynamo.reset()
     block = EdgeBlock(4, pool_size=pool_size, relu=True)
     compiled = torch.compile(block, backend="aot_eager", fullgraph=True, dynamic=False)
