@@ -1,14 +1,14 @@
 """EIPNet generator forward throughput (images/s) against this machine's float32 matmul rate.
 
 Torch: eager NCHW, eager ``channels_last``, ``torch.compile`` (channels_last), the same
-with Inductor's ``freezing`` (inference: weights folded as constants and prepacked for
-oneDNN, convolution + ReLU fused) and bf16 autocast (where the CPU has bf16
-instructions); Keras: ``jit_compile`` off and on. Each
+with Inductor's ``freezing`` (inference: weights folded as constants) and bf16 autocast
+(where the CPU has bf16 instructions); Keras: ``jit_compile`` off and on. Each
 configuration's achieved GFLOP/s counts the convolutions' multiply-adds (10.13 GMAC per
 16x16 input for Table 1's generator, 2 FLOPs each, by ``torch.utils.flop_counter``) as a
 fraction of the float32 matmul rate (a 1024^3 ``torch.mm``, best of 3) measured right
 before and right after that row, the higher of the two: this machine's speed drifts by
-+-10% over minutes (shared cores), and a yardstick taken beside each row moves with it. bf16 rows are compared with the same float32 rate.
+10-25% over minutes (a shared virtual machine), and a yardstick taken beside each row
+moves with it, if not always as much. bf16 rows are compared with the same float32 rate.
 With CUDA, the GPU rows run at batch 1 and 256 in fp32 and bf16 (images/s and latency),
 to compare with the paper's 215 fps (GTX 1080Ti, TensorFlow).
 
