@@ -11,41 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_parity_report_runs_and_prints_a_table():
-    result = subprocess.run(
-        [sys.executable, "benchmarks/parity.py", "--draws", "2"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
-    assert len(rows) == 1 + 6  # header, then 3 functions x 2 dtypes
-
-
-def test_edge_block_benchmark_checks_agreement_and_prints_both_timings():
-    small = ["--repeats", "1", "--batch", "2", "--channels", "4", "--side", "32"]
-    result = subprocess.run(
-        [sys.executable, "benchmarks/edge_block.py", *small],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-        },
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]  # includes the outputs-agree check
-    assert "input (2, 4, 32, 32), pool_size 10" in result.stdout
-    for name in ("faceloss", "naive"):
-        assert re.search(rf"^{name} +\d+\.\d ms$", result.stdout, re.M), result.stdout
-    assert re.search(r"^naive / faceloss = \d+\.\d\dx$", result.stdout, re.M), result.stdout
-
-
 def _run_script(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *args],
@@ -59,6 +24,30 @@ def _run_script(*args: str) -> subprocess.CompletedProcess:
         timeout=300,
         check=False,
     )
+
+
+def test_parity_report_runs_and_prints_a_table():
+    result = _run_script("benchmarks/parity.py", "--draws", "2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert len(rows) == 1 + 6  # header, then 3 functions x 2 dtypes
+
+
+def test_edge_block_benchmark_checks_agreement_and_prints_both_timings():
+    small = ["--repeats", "1", "--batch", "2", "--channels", "4", "--side", "32"]
+    result = _run_script("benchmarks/edge_block.py", *small)
+    assert result.returncode == 0, result.stderr[-2000:]  # includes the outputs-agree check
+    assert "input (2, 4, 32, 32), pool_size 10" in result.stdout
+    for name in ("faceloss", "naive"):
+        assert re.search(rf"^{name} +\d+\.\d ms$", result.stdout, re.M), result.stdout
+    assert re.search(r"^naive / faceloss = \d+\.\d\dx$", result.stdout, re.M), result.stdout
+
+
+def test_edge_block_benchmark_runs_channels_last_forward_only():
+    small = ["--repeats", "1", "--batch", "2", "--channels", "4", "--side", "32"]
+    result = _run_script("benchmarks/edge_block.py", *small, "--channels-last", "--forward-only")
+    assert result.returncode == 0, result.stderr[-2000:]  # includes the outputs-agree check
+    assert "input (2, 4, 32, 32) channels_last, pool_size 10, forward," in result.stdout
 
 
 def test_half_precision_table_runs_for_one_case():

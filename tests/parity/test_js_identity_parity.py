@@ -67,16 +67,8 @@ def test_dlib_face_resnet_torch_matches_tf(nets: dict[Any, Any], kind: str, seed
 
 
 def _loss(backend: str, nets: dict[Any, Any], sr: np.ndarray, hr: np.ndarray) -> Any:
-    import faceloss.tf
-    import faceloss.torch
-
-    module = faceloss.torch if backend == "torch" else faceloss.tf
-    return module.js_identity_loss(
-        to_backend(sr, backend, True, np.float32),
-        to_backend(hr, backend, True, np.float32),
-        nets[(backend, np.float32)],
-        reduction="none",
-    )
+    sr_b, hr_b = (to_backend(x, backend, True, np.float32) for x in (sr, hr))
+    return _loss_from_tensors(backend, nets[(backend, np.float32)], sr_b, hr_b)
 
 
 @pytest.mark.slow

@@ -101,7 +101,7 @@ class EIPNetGenerator(nn.Module):
     def _bicubic(self, lr: torch.Tensor) -> torch.Tensor:
         """The x8 bicubic upscaling of ``lr`` in float32 (autocast off), NCHW."""
         with torch.autocast(lr.device.type, enabled=False):
-            upscale = self.upscale.to(lr.device)
+            upscale = self.upscale.float()  # float32 also after module.to(bfloat16)
             return torch.matmul(torch.matmul(upscale, lr.float()), upscale.t())
 
     def _edge(self, edge: torch.Tensor) -> torch.Tensor:
