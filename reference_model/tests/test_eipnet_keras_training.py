@@ -32,13 +32,15 @@ from reference_model.keras_training import (  # noqa: E402
 from reference_model.training.config import load_config  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-# A narrow EIPNet without cpu-small's bicubic skip (so that the loss starts far from its
-# floor and the checks below see it fall) and a narrow discriminator; 7 faces split into 4
+# A narrow EIPNet without cpu-small's departures from Table 1 (bicubic skip, dilated
+# residual block 1; the skip would start the loss near its floor, and the checks below
+# watch it fall) and a narrow discriminator; 7 faces split into 4
 # for training (one batch of 4, no augmentation: the same faces every step) and 3 for
 # validation; cpu-small's learning rate, constant; the GAN phase from step 6 of 8.
 OVERRIDES = [
     "model.channels=[16, 8, 8, 8]",
     "model.bicubic_skip=false",
+    "model.res1_dilations=[1, 1]",
     "discriminator.channels=[4, 4, 8, 8, 8, 8, 8]",
     "discriminator.fc=8",
     "loss.adversarial=0.005",
@@ -174,16 +176,18 @@ def test_weights_file_reads_into_the_torch_generator(runs: dict[str, Any]) -> No
 
 
 @pytest.mark.slow
-def test_trains_with_the_bicubic_skip(tmp_path: Path) -> None:
+def test_trains_with_cpu_smalls_departures_from_table_1(tmp_path: Path) -> None:
     faces = tmp_path / "faces"
     write_faces(faces, 7)
-    run = train_keras(_config(3, "model.bicubic_skip=true"), faces, tmp_path / "run", quiet=True)
+    config = _config(3, "model.bicubic_skip=true", "model.res1_dilations=[2, 4]")
+    run = train_keras(config, faces, tmp_path / "run", quiet=True)
     total = _losses(run["history"])
     assert all(np.isfinite(v) for v in total.values()) and total[3] < total[1], total
     path = Path(run["run"]) / "generator.safetensors"
-    load_weights(build_generator("torch", channels=(16, 8, 8, 8), bicubic_skip=True), path)
-    with pytest.raises(ValueError, match="bicubic_skip"):  # the file says it has the skip
-        load_weights(build_generator("torch", channels=(16, 8, 8, 8)), path)
+    small = {"channels": (16, 8, 8, 8), "bicubic_skip": True}
+    load_weights(build_generator("torch", **small, res1_dilations=(2, 4)), path)
+    with pytest.raises(ValueError, match="res1_dilations"):  # the file says it is dilated
+        load_weights(build_generator("torch", **small), path)
 
 
 @pytest.mark.slow

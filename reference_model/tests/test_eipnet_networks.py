@@ -21,6 +21,8 @@ from reference_model.networks.skip import bicubic_upscale_matrix
 SMALL = (32, 16, 16, 8)  # same topology, narrow: fast twins for the many-case tests
 SMALL_D = (8, 8, 16, 16, 16, 16, 16)
 VARIANTS = ["paper", "official"]
+EXTRAS = [{}, {"bicubic_skip": True}, {"bicubic_skip": True, "res1_dilations": (4, 2)}]
+EXTRA_IDS = ["table1", "bicubic-skip", "skip-dilated"]  # departures of the cpu-small preset
 
 
 def _nchw(x: np.ndarray) -> torch.Tensor:
@@ -98,22 +100,22 @@ def test_keras_generator_has_the_same_parameter_count() -> None:
     assert [tuple(e.shape) for e in edges] == [(1, 32, 32, 1), (1, 64, 64, 1), (1, 128, 128, 1)]
 
 
-@pytest.mark.parametrize("skip", [False, True], ids=["no-skip", "bicubic-skip"])
+@pytest.mark.parametrize("extras", EXTRAS, ids=EXTRA_IDS)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_copy_weights_torch_to_keras_and_back_gives_the_same_outputs(
-    variant: str, skip: bool
+    variant: str, extras: dict
 ) -> None:
-    source = build_generator("torch", variant, channels=SMALL, bicubic_skip=skip)
+    source = build_generator("torch", variant, channels=SMALL, **extras)
     _randomise(source, 1)
     keras_net = copy_weights(
-        source, build_generator("keras", variant, channels=SMALL, bicubic_skip=skip)
+        source, build_generator("keras", variant, channels=SMALL, **extras)
     )
     lr = _random_lr()
     want = _torch_outputs(source, lr)
     for got, ref in zip(_keras_outputs(keras_net, lr), want, strict=True):
         np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
     back = copy_weights(
-        keras_net, build_generator("torch", variant, channels=SMALL, bicubic_skip=skip)
+        keras_net, build_generator("torch", variant, channels=SMALL, **extras)
     )
     for got, ref in zip(_torch_outputs(back, lr), want, strict=True):
         np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
@@ -177,12 +179,34 @@ def test_bicubic_skip_adds_bicubic_and_no_weights() -> None:
     )
 
 
+def test_res1_dilations_widen_the_receptive_field_with_the_same_weights() -> None:
+    plain = build_generator("torch", channels=SMALL).double()
+    dilated = build_generator("torch", channels=SMALL, res1_dilations=(2, 4)).double()
+    assert list(dilated.state_dict()) == list(plain.state_dict())
+    dilated.load_state_dict(plain.state_dict())
+    assert dilated.res1.conv1.dilation == (2, 2) and dilated.res1.conv2.padding == (4, 4)
+    assert dilated.architecture.to_dict()["res1_dilations"] == [2, 4]
+    assert "res1_dilations" not in plain.architecture.to_dict()
+
+    def reach(net: torch.nn.Module) -> int:
+        """Input columns that move residual block 1's output at (8, 8): the 16x16 stage's
+        receptive field, 1 + 2 * (1 + d1 + d2) columns wide (all of them for (2, 4))."""
+        lr = torch.rand(1, 3, 16, 16, dtype=torch.float64, requires_grad=True)
+        features = net.conv0(lr)
+        net.res1(features, features)[0, :, 8, 8].sum().backward()
+        return int((lr.grad.abs().sum(dim=(0, 1, 2)) > 0).sum())
+
+    assert (reach(plain), reach(dilated)) == (7, 15)  # the dilated block sees the whole face
+
+
 def test_load_weights_refuses_another_architecture_or_network(tmp_path) -> None:
     path = save_weights(build_generator("torch", channels=SMALL), tmp_path / "g.safetensors")
     with pytest.raises(ValueError, match="architecture"):
         load_weights(build_generator("torch", "official", channels=SMALL), path)
     with pytest.raises(ValueError, match="bicubic_skip"):
         load_weights(build_generator("torch", channels=SMALL, bicubic_skip=True), path)
+    with pytest.raises(ValueError, match="res1_dilations"):
+        load_weights(build_generator("torch", channels=SMALL, res1_dilations=(4, 4)), path)
     disc = build_discriminator("torch", channels=SMALL_D, fc=8)
     with pytest.raises(ValueError, match="holds a generator"):
         load_weights(disc, path)
@@ -250,11 +274,11 @@ def test_channels_last_changes_nothing_but_the_layout(channels_last: bool) -> No
         torch.testing.assert_close(other(lr)[0], reference(lr)[0], rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("skip", [False, True], ids=["no-skip", "bicubic-skip"])
+@pytest.mark.parametrize("extras", EXTRAS, ids=EXTRA_IDS)
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_generator_exports_to_onnx(variant: str, skip: bool, tmp_path) -> None:
+def test_generator_exports_to_onnx(variant: str, extras: dict, tmp_path) -> None:
     onnxruntime = pytest.importorskip("onnxruntime", reason="the eipnet[onnx] extra")
-    net = build_generator("torch", variant, channels=SMALL, bicubic_skip=skip).eval()
+    net = build_generator("torch", variant, channels=SMALL, **extras).eval()
     _randomise(net, 7)
     path = tmp_path / "eipnet.onnx"
     lr = torch.rand(2, 3, 16, 16)
@@ -283,14 +307,14 @@ def test_generator_runs_under_torch_compile() -> None:
         torch.testing.assert_close(g, w, rtol=1e-4, atol=1e-4)
 
 
-@pytest.mark.parametrize("skip", [False, True], ids=["no-skip", "bicubic-skip"])
+@pytest.mark.parametrize("extras", EXTRAS, ids=EXTRA_IDS)
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_keras_generator_saves_and_reloads_as_keras_file(
-    variant: str, skip: bool, tmp_path
+    variant: str, extras: dict, tmp_path
 ) -> None:
     import keras
 
-    net = build_generator("keras", variant, channels=SMALL, bicubic_skip=skip)
+    net = build_generator("keras", variant, channels=SMALL, **extras)
     lr = _random_lr(seed=8)
     want = _keras_outputs(net, lr)
     path = tmp_path / "g.keras"
@@ -298,7 +322,7 @@ def test_keras_generator_saves_and_reloads_as_keras_file(
     restored = keras.saving.load_model(path)
     assert type(restored).__name__ == "KerasEIPNetGenerator"
     assert restored.architecture == GeneratorArchitecture(
-        variant=variant, channels=SMALL, bicubic_skip=skip
+        variant=variant, channels=SMALL, **extras
     )
     for got, ref in zip(_keras_outputs(restored, lr), want, strict=True):
         np.testing.assert_array_equal(got, ref)

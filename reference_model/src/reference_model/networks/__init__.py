@@ -32,6 +32,7 @@ def build_generator(
     channels: tuple[int, int, int, int] | None = None,
     pool_sizes: tuple[int, int, int] | None = None,
     bicubic_skip: bool = False,
+    res1_dilations: tuple[int, int] = (1, 1),
     architecture: GeneratorArchitecture | None = None,
     channels_last: bool = True,
     dtype: str | None = None,
@@ -52,7 +53,9 @@ def build_generator(
         pool_sizes: EdgeBlock windows; default ``(5, 7, 10)``.
         bicubic_skip: add the bicubic upscaling of the input to the output (not in the
             paper; the ``cpu-small`` preset's choice), see :class:`GeneratorArchitecture`.
-        architecture: a complete description instead of the four arguments above.
+        res1_dilations: dilation of residual block 1's two convolutions (not in the paper,
+            which has ``(1, 1)``; ``cpu-small`` uses ``(2, 4)``).
+        architecture: a complete description instead of the five arguments above.
         channels_last: torch only: run in ``channels_last`` memory format (the default,
             1.9x faster on CPU and tensor-core friendly on GPU); the module's parameters
             are converted too.
@@ -70,7 +73,11 @@ def build_generator(
     """
     backend = _check_backend(backend)
     if architecture is None:
-        kwargs: dict[str, Any] = {"variant": variant, "bicubic_skip": bicubic_skip}
+        kwargs: dict[str, Any] = {
+            "variant": variant,
+            "bicubic_skip": bicubic_skip,
+            "res1_dilations": tuple(res1_dilations),
+        }
         if channels is not None:
             kwargs["channels"] = tuple(channels)
         if pool_sizes is not None:

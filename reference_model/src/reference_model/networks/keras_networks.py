@@ -31,6 +31,7 @@ class KerasResidualBlock(keras.layers.Layer):
 
     Args:
         mid_channels, out_channels: widths of ``conv1``'s and ``conv2``'s outputs.
+        dilations: dilation rates of ``conv1`` and ``conv2`` (Table 1: ``(1, 1)``).
 
     Example:
         >>> import numpy as np
@@ -39,14 +40,22 @@ class KerasResidualBlock(keras.layers.Layer):
         TensorShape([1, 5, 5, 4])
     """
 
-    def __init__(self, mid_channels: int, out_channels: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        mid_channels: int,
+        out_channels: int,
+        dilations: tuple[int, int] | list[int] = (1, 1),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.mid_channels = int(mid_channels)
         self.out_channels = int(out_channels)
+        self.dilations = (int(dilations[0]), int(dilations[1]))
         self.conv1 = keras.layers.Conv2D(
             mid_channels,
             3,
             padding="same",
+            dilation_rate=self.dilations[0],
             activation="relu",
             name="conv1",
             dtype=self.dtype_policy,
@@ -55,6 +64,7 @@ class KerasResidualBlock(keras.layers.Layer):
             out_channels,
             3,
             padding="same",
+            dilation_rate=self.dilations[1],
             activation="relu",
             name="conv2",
             dtype=self.dtype_policy,
@@ -77,6 +87,7 @@ class KerasResidualBlock(keras.layers.Layer):
             **super().get_config(),
             "mid_channels": self.mid_channels,
             "out_channels": self.out_channels,
+            "dilations": list(self.dilations),
         }
 
 
@@ -124,7 +135,9 @@ class KerasEIPNetGenerator(keras.Model):
             )
 
         self.conv0 = conv(c0, 3, "conv0")
-        self.res1 = KerasResidualBlock(widths[0][1], widths[0][2], name="res1", dtype=policy)
+        self.res1 = KerasResidualBlock(
+            widths[0][1], widths[0][2], arch.res1_dilations, name="res1", dtype=policy
+        )
         self.up1 = up(c1, "up1")
         self.edge1 = EdgeBlock(arch.pool_sizes[0], relu=relu, name="edge1", dtype=policy)
         self.res2 = KerasResidualBlock(widths[1][1], widths[1][2], name="res2", dtype=policy)

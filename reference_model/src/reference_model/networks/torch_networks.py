@@ -29,6 +29,8 @@ class ResidualBlock(nn.Module):
     Args:
         in_channels, mid_channels, out_channels: widths of ``x``, of ``conv1``'s output and
             of ``conv2``'s output (= the skip's width).
+        dilations: dilation of ``conv1`` and ``conv2`` (padded to keep the size); Table 1
+            has ``(1, 1)``.
 
     Example:
         >>> block = ResidualBlock(8, 8, 4)
@@ -36,10 +38,17 @@ class ResidualBlock(nn.Module):
         torch.Size([1, 4, 5, 5])
     """
 
-    def __init__(self, in_channels: int, mid_channels: int, out_channels: int) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        mid_channels: int,
+        out_channels: int,
+        dilations: tuple[int, int] = (1, 1),
+    ) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, mid_channels, 3, padding=1)
-        self.conv2 = nn.Conv2d(mid_channels, out_channels, 3, padding=1)
+        d1, d2 = dilations
+        self.conv1 = nn.Conv2d(in_channels, mid_channels, 3, padding=d1, dilation=d1)
+        self.conv2 = nn.Conv2d(mid_channels, out_channels, 3, padding=d2, dilation=d2)
 
     def forward(self, x: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
         return skip + torch.relu(self.conv2(torch.relu(self.conv1(x))))
@@ -81,7 +90,7 @@ class EIPNetGenerator(nn.Module):
         widths = arch.residual_widths()
         relu = arch.official
         self.conv0 = nn.Conv2d(3, c0, 3, padding=1)
-        self.res1 = ResidualBlock(*widths[0])
+        self.res1 = ResidualBlock(*widths[0], dilations=arch.res1_dilations)
         self.up1 = nn.ConvTranspose2d(c0, c1, 4, stride=2, padding=1)
         self.edge1 = EdgeBlock(c1, pool_size=arch.pool_sizes[0], relu=relu)
         self.res2 = ResidualBlock(*widths[1])

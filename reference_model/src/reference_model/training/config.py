@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "channels": [512, 256, 128, 64],  # Table 1
         "pool_sizes": [5, 7, 10],
         "bicubic_skip": False,  # add the bicubic upscaling to the output (not in the paper)
+        "res1_dilations": [1, 1],  # residual block 1's conv dilations (not in the paper)
     },
     "discriminator": {
         "channels": [128, 128, 256, 256, 256, 512, 512],  # Table 2

@@ -102,6 +102,7 @@ def generator_architecture(config: Mapping[str, Any]) -> GeneratorArchitecture:
         channels=tuple(model["channels"]),
         pool_sizes=tuple(model["pool_sizes"]),
         bicubic_skip=bool(model["bicubic_skip"]),
+        res1_dilations=tuple(model["res1_dilations"]),
     )
 
 
