@@ -56,6 +56,33 @@ def test_official_augmentation_draws_and_switches() -> None:
         Augment(hflip=1.5)
 
 
+def test_shift_draws_cover_the_range_uniformly_and_leave_the_other_draws_alone() -> None:
+    counts: Counter = Counter()
+    for i in range(4000):
+        plain_rng, shift_rng = sample_rng(0, 0, i), sample_rng(0, 0, i)
+        assert Augment().draw(plain_rng) == Augment(shift=3).draw(shift_rng)
+        assert Augment().draw_shift(plain_rng) == (0, 0)
+        counts.update(Augment(shift=3).draw_shift(shift_rng))
+    assert set(counts) == set(range(-3, 4))
+    assert all(abs(c - 8000 / 7) < 120 for c in counts.values())
+    for bad in (-1, 1.5, True):
+        with pytest.raises(ValueError, match="shift"):
+            Augment(shift=bad)  # type: ignore[arg-type]
+
+
+def test_shift_moves_the_face_and_mirrors_the_border() -> None:
+    face = np.arange(5 * 6 * 2).reshape(5, 6, 2)
+    moved = augment_face(face, False, 0, shift=(2, -1))
+    np.testing.assert_array_equal(moved[2:, :5], face[:3, 1:])  # down 2, left 1
+    np.testing.assert_array_equal(moved[:2, :5], face[2:0:-1, 1:])  # rows 2, 1 mirrored
+    np.testing.assert_array_equal(moved[2:, 5], face[:3, 4])  # column 4 mirrored
+    np.testing.assert_array_equal(augment_face(face, False, 0, shift=(0, 0)), face)
+    both = augment_face(face, True, 0, shift=(1, 1))  # the flip comes first
+    np.testing.assert_array_equal(both[1:, 1:], face[:4, ::-1][:, :5])
+    with pytest.raises(ValueError, match="smaller than the face"):
+        augment_face(face, False, 0, shift=(5, 0))
+
+
 def test_draws_depend_on_seed_epoch_index_only() -> None:
     a = Augment(rotate="official")
     assert a.draw(sample_rng(3, 4, 5)) == a.draw(sample_rng(3, 4, 5))
@@ -158,14 +185,16 @@ def test_edges_torch_equals_the_reference_path(thresholds: tuple[float, float] |
 
 def test_sample_is_the_pipeline_applied_to_the_file(tmp_path: Path) -> None:
     write_faces(tmp_path, 6)
-    augment = Augment(rotate="official")
+    augment = Augment(rotate="official", shift=5)
     data = FaceDataset(tmp_path, augment=augment, canny_thresholds=(50, 255), seed=7)
     data.set_epoch(2)
     for i in range(6):
         sample = data[i]
         face, _ = load_face(data.files[i], "cropped")
-        flip, angle = augment.draw(sample_rng(7, 2, i))
-        hr = augment_face(face, flip, angle, "official").astype(np.float32) / 255
+        rng = sample_rng(7, 2, i)
+        flip, angle = augment.draw(rng)
+        shift = augment.draw_shift(rng)
+        hr = augment_face(face, flip, angle, "official", shift).astype(np.float32) / 255
         np.testing.assert_array_equal(sample["hr"].numpy(), hr.transpose(2, 0, 1))
         np.testing.assert_array_equal(sample["lr"].numpy(), degrade(hr).transpose(2, 0, 1))
         for got, want in zip(

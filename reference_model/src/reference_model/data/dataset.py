@@ -281,8 +281,10 @@ class FaceDataset(torch.utils.data.Dataset):
         epoch = self.epoch if epoch is None else int(epoch)
         face, file_index = self.face(int(index))
         if self.augment is not None:
-            flip, angle = self.augment.draw(sample_rng(self.seed, epoch, int(index)))
-            face = augment_face(face, flip, angle, self.augment.rotate)
+            rng = sample_rng(self.seed, epoch, int(index))
+            flip, angle = self.augment.draw(rng)
+            shift = self.augment.draw_shift(rng)
+            face = augment_face(face, flip, angle, self.augment.rotate, shift)
         hr_hwc = face.astype(np.float32) / np.float32(255.0)
         lr_hwc = degrade(hr_hwc, self.degradation)
         out: dict[str, Any] = {

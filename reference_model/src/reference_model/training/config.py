@@ -76,6 +76,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "layout": "auto",  # "auto" | "celeba" | "vggface2" | "cropped"
         "hflip": 0.5,
         "rotate": "paper",  # "paper" | "official" | "none"
+        "shift": 0,  # largest random translation in pixels (not in the paper)
         "degradation": "progressive-bilinear",  # or "bicubic"
         "edge_targets": "device",  # "device" (faceloss.torch on the batch) | "workers" (NumPy)
         "workers": 2,

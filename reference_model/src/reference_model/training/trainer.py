@@ -249,7 +249,9 @@ class Trainer:
         }
         self.train_set = FaceDataset(
             train_files,
-            augment=Augment(hflip=float(data["hflip"]), rotate=data["rotate"]),
+            augment=Augment(
+                hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"])
+            ),
             edge_targets="reference" if data["edge_targets"] == "workers" else "none",
             **common,
         )
