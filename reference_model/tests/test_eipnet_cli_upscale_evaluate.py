@@ -60,7 +60,10 @@ def test_both_commands_are_registered() -> None:
 
 def test_upscale_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     text = _help("upscale", capsys)
-    for option in ("INPUT", "--out DIR", "--weights NAME|PATH", "--device", "--batch-size N"):
+    for option in (
+        "INPUT", "--out DIR", "--weights NAME|PATH", "--device", "--batch-size N",
+        "--self-ensemble",
+    ):  # fmt: skip
         assert option in text, option
     assert "default: cpu-small" in text and "128x128 PNG" in text
 
@@ -76,6 +79,7 @@ def test_evaluate_help_documents_every_option(capsys: pytest.CaptureFixture[str]
         "--split {test,all}",
         "--backend {torch,keras}",
         "--limit N",
+        "--self-ensemble",
     ):
         assert option in text, option
     for word in ("report.json", "report.md", "grid.png", "FR-PSNR", "TAR"):
@@ -86,8 +90,10 @@ def test_defaults_are_the_contract() -> None:
     args = build_parser().parse_args(["evaluate", "--data", "d", "--out", "o"])
     assert (args.weights, args.device, args.batch_size) == ("cpu-small", "auto", 16)
     assert (args.split, args.backend, args.limit) == ("test", "torch", None)
+    assert args.self_ensemble is False
     args = build_parser().parse_args(["upscale", "a", "b", "--out", "o"])
-    assert (args.inputs, args.weights) == (["a", "b"], "cpu-small")
+    assert (args.inputs, args.weights, args.self_ensemble) == (["a", "b"], "cpu-small", False)
+    assert build_parser().parse_args(["upscale", "a", "--out", "o", "--self-ensemble"]).self_ensemble
 
 
 def test_upscale_command_writes_pngs_and_notes_resizing(

@@ -329,6 +329,45 @@ def test_torch_and_keras_generators_with_the_same_weights_give_the_same_report(
         assert b[key] == a[key], key
 
 
+def test_self_ensemble_is_the_mean_over_the_face_and_its_mirror_image(
+    faces: list[Path], tmp_path: Path
+) -> None:
+    model = narrow_generator(seed=5)
+    lr = torch.rand(3, 3, 16, 16)
+    sr, edges = GeneratorRunner(model, "cpu", self_ensemble=True)(lr)
+    with torch.no_grad():
+        plain_sr, plain_edges = model(lr)
+        mirror_sr, mirror_edges = model(lr.flip(-1))
+    torch.testing.assert_close(sr, 0.5 * (plain_sr + mirror_sr.flip(-1)))
+    for got, a, b in zip(edges, plain_edges, mirror_edges, strict=True):
+        torch.testing.assert_close(got, 0.5 * (a + b.flip(-1)))
+    with pytest.raises(TypeError, match="self_ensemble"):
+        GeneratorRunner(model, "cpu", self_ensemble="yes")  # type: ignore[arg-type]
+    reports = {
+        flag: evaluate(
+            model, faces[:2], tmp_path / str(flag), device="cpu", self_ensemble=flag,
+            identity=False, grid_faces=0, progress=False,
+        )  # fmt: skip
+        for flag in (False, True)
+    }
+    assert reports[True]["settings"]["self_ensemble"] is True
+    assert any("self-ensemble" in note for note in reports[True]["notes"])
+    assert reports[True]["results"]["bicubic"] == reports[False]["results"]["bicubic"]
+    assert reports[True]["results"]["EIPNet"]["psnr"] != reports[False]["results"]["EIPNet"]["psnr"]
+
+
+@pytest.mark.slow
+def test_keras_self_ensemble_equals_torch_self_ensemble() -> None:
+    pytest.importorskip("keras")
+    torch_model = narrow_generator(seed=6)
+    keras_model = copy_weights(torch_model, build_generator("keras", channels=CHANNELS))
+    lr = torch.rand(2, 3, 16, 16)
+    want = GeneratorRunner(torch_model, "cpu", self_ensemble=True)(lr)
+    got = GeneratorRunner(keras_model, "cpu", self_ensemble=True)(lr)
+    for g, w in zip([got[0], *got[1]], [want[0], *want[1]], strict=True):
+        torch.testing.assert_close(g, w, rtol=0, atol=1e-4)
+
+
 # ------------------------------------------------------------------------------- upscale
 
 

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             backend=args.backend,
             device=args.device,
             batch_size=args.batch_size,
+            self_ensemble=args.self_ensemble,
             command=command_line(argv),
         )
     except USER_ERRORS as error:

