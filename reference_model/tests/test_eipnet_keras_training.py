@@ -55,6 +55,7 @@ OVERRIDES = [
     "train.keep_last=2",
     "data.hflip=0.0",
     "data.rotate='none'",
+    "data.shift=0",
     "data.val_fraction=0.2",
     "data.test_fraction=0.0",
 ]
