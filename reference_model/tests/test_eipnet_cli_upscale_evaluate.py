@@ -93,7 +93,9 @@ def test_defaults_are_the_contract() -> None:
     assert args.self_ensemble is False
     args = build_parser().parse_args(["upscale", "a", "b", "--out", "o"])
     assert (args.inputs, args.weights, args.self_ensemble) == (["a", "b"], "cpu-small", False)
-    assert build_parser().parse_args(["upscale", "a", "--out", "o", "--self-ensemble"]).self_ensemble
+    assert (
+        build_parser().parse_args(["upscale", "a", "--out", "o", "--self-ensemble"]).self_ensemble
+    )
 
 
 def test_upscale_command_writes_pngs_and_notes_resizing(

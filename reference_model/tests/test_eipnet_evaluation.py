@@ -343,11 +343,9 @@ def test_self_ensemble_is_the_mean_over_the_face_and_its_mirror_image(
         torch.testing.assert_close(got, 0.5 * (a + b.flip(-1)))
     with pytest.raises(TypeError, match="self_ensemble"):
         GeneratorRunner(model, "cpu", self_ensemble="yes")  # type: ignore[arg-type]
+    options = {"device": "cpu", "identity": False, "grid_faces": 0, "progress": False}
     reports = {
-        flag: evaluate(
-            model, faces[:2], tmp_path / str(flag), device="cpu", self_ensemble=flag,
-            identity=False, grid_faces=0, progress=False,
-        )  # fmt: skip
+        flag: evaluate(model, faces[:2], tmp_path / str(flag), self_ensemble=flag, **options)
         for flag in (False, True)
     }
     assert reports[True]["settings"]["self_ensemble"] is True

@@ -107,16 +107,12 @@ def test_copy_weights_torch_to_keras_and_back_gives_the_same_outputs(
 ) -> None:
     source = build_generator("torch", variant, channels=SMALL, **extras)
     _randomise(source, 1)
-    keras_net = copy_weights(
-        source, build_generator("keras", variant, channels=SMALL, **extras)
-    )
+    keras_net = copy_weights(source, build_generator("keras", variant, channels=SMALL, **extras))
     lr = _random_lr()
     want = _torch_outputs(source, lr)
     for got, ref in zip(_keras_outputs(keras_net, lr), want, strict=True):
         np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
-    back = copy_weights(
-        keras_net, build_generator("torch", variant, channels=SMALL, **extras)
-    )
+    back = copy_weights(keras_net, build_generator("torch", variant, channels=SMALL, **extras))
     for got, ref in zip(_torch_outputs(back, lr), want, strict=True):
         np.testing.assert_allclose(got, ref, atol=1e-4, rtol=0)
 
@@ -321,9 +317,7 @@ def test_keras_generator_saves_and_reloads_as_keras_file(
     net.save(path)
     restored = keras.saving.load_model(path)
     assert type(restored).__name__ == "KerasEIPNetGenerator"
-    assert restored.architecture == GeneratorArchitecture(
-        variant=variant, channels=SMALL, **extras
-    )
+    assert restored.architecture == GeneratorArchitecture(variant=variant, channels=SMALL, **extras)
     for got, ref in zip(_keras_outputs(restored, lr), want, strict=True):
         np.testing.assert_array_equal(got, ref)
     disc = build_discriminator("keras", variant, channels=SMALL_D, fc=8)

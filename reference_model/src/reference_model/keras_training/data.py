@@ -125,8 +125,8 @@ def training_data(
     train = FaceDataset(
         train_files,
         augment=Augment(
-                hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"])
-            ),
+            hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"])
+        ),
         edge_targets="reference" if data["edge_targets"] == "workers" else "none",
         **common,
     )
