@@ -76,7 +76,7 @@ class GeneratorRunner:
             ``"cuda:N"``.
         self_ensemble: return the mean of the outputs for each face and its mirror image
             (mirrored back): the flip half of EDSR's self-ensemble, the only half that keeps
-            an aligned face upright. Twice the compute; +0.06 dB PSNR for the shipped
+            an aligned face upright. Twice the compute; +0.08 dB PSNR for the shipped
             ``cpu-small`` on the held-out CelebA-1000 faces.
 
     Attributes:
