@@ -10,7 +10,8 @@ from typing import Any
 
 import tensorflow as tf
 
-from reference_model.data import Augment, FaceDataset, make_tf_dataset, split_files
+from reference_model.data import FaceDataset, make_tf_dataset, split_files
+from reference_model.training.trainer import training_augmentation
 
 _KEYS = ("lr", "hr", "edges")
 
@@ -124,9 +125,7 @@ def training_data(
     }
     train = FaceDataset(
         train_files,
-        augment=Augment(
-            hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"])
-        ),
+        augment=training_augmentation(config),
         edge_targets="reference" if data["edge_targets"] == "workers" else "none",
         **common,
     )

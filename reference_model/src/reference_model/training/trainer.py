@@ -106,6 +106,20 @@ def generator_architecture(config: Mapping[str, Any]) -> GeneratorArchitecture:
     )
 
 
+def training_augmentation(config: Mapping[str, Any]) -> Augment:
+    """The training augmentation a configuration's ``[data]`` section describes.
+
+    Both trainers (torch and Keras) build their training set with it.
+
+    Example:
+        >>> from reference_model.training.config import load_config
+        >>> training_augmentation(load_config("cpu-small"))
+        Augment(hflip=0.5, rotate='none', rotate_p=0.5, shift=4)
+    """
+    data = config["data"]
+    return Augment(hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"]))
+
+
 def discriminator_architecture(config: Mapping[str, Any]) -> DiscriminatorArchitecture:
     """The discriminator a configuration describes."""
     return DiscriminatorArchitecture(
@@ -249,9 +263,7 @@ class Trainer:
         }
         self.train_set = FaceDataset(
             train_files,
-            augment=Augment(
-                hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"])
-            ),
+            augment=training_augmentation(self.config),
             edge_targets="reference" if data["edge_targets"] == "workers" else "none",
             **common,
         )
