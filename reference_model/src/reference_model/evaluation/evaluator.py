@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from torch.utils.data import DataLoader
 import faceloss
 from faceloss.detect import FaceDetector, detect_faces
 from reference_model.data import FaceDataset, edges_numpy, find_images, split_files
+from reference_model.weights import architecture_of
 
 from .bicubic import bicubic_upscale
 from .detector import choose_detector
@@ -245,6 +247,12 @@ def evaluate(
         notes.append(
             "EIPNet's outputs are the mean over each face and its mirror image (self-ensemble)"
         )
+    if degradation != "progressive-bilinear" and architecture_of(model).lr_projection:
+        notes.append(
+            f"the model's LR projection assumes the 8x8 box-mean degradation, but these LR faces "
+            f"were made by {degradation!r}: its outputs are pulled towards the wrong LR image"
+        )
+        warnings.warn(notes[-1], stacklevel=2)
     embed: IdentityEmbedder | None = None
     if identity:
         try:

@@ -33,6 +33,7 @@ def build_generator(
     pool_sizes: tuple[int, int, int] | None = None,
     bicubic_skip: bool = False,
     res1_dilations: tuple[int, int] = (1, 1),
+    lr_projection: bool = False,
     architecture: GeneratorArchitecture | None = None,
     channels_last: bool = True,
     dtype: str | None = None,
@@ -55,7 +56,10 @@ def build_generator(
             paper; the ``cpu-small`` preset's choice), see :class:`GeneratorArchitecture`.
         res1_dilations: dilation of residual block 1's two convolutions (not in the paper,
             which has ``(1, 1)``; ``cpu-small`` uses ``(2, 4)``).
-        architecture: a complete description instead of the five arguments above.
+        lr_projection: end with the projection onto the outputs whose 8x8 box means equal
+            the input (not in the paper), see
+            :class:`GeneratorArchitecture`.
+        architecture: a complete description instead of the six arguments above.
         channels_last: torch only: run in ``channels_last`` memory format (the default,
             1.9x faster on CPU and tensor-core friendly on GPU); the module's parameters
             are converted too.
@@ -77,6 +81,7 @@ def build_generator(
             "variant": variant,
             "bicubic_skip": bicubic_skip,
             "res1_dilations": tuple(res1_dilations),
+            "lr_projection": lr_projection,
         }
         if channels is not None:
             kwargs["channels"] = tuple(channels)

@@ -126,8 +126,10 @@ class KerasEIPNetGenerator(keras.Model):
         relu = arch.official
         policy = self.dtype_policy
 
-        def conv(filters: int, kernel: int, name: str) -> keras.layers.Conv2D:
-            return keras.layers.Conv2D(filters, kernel, padding="same", name=name, dtype=policy)
+        def conv(filters: int, kernel: int, name: str, bias: bool = True) -> keras.layers.Conv2D:
+            return keras.layers.Conv2D(
+                filters, kernel, padding="same", use_bias=bias, name=name, dtype=policy
+            )
 
         def up(filters: int, name: str) -> keras.layers.Conv2DTranspose:
             return keras.layers.Conv2DTranspose(
@@ -146,7 +148,7 @@ class KerasEIPNetGenerator(keras.Model):
         self.res3 = KerasResidualBlock(widths[2][1], widths[2][2], name="res3", dtype=policy)
         self.up3 = up(c3, "up3")
         self.edge3 = EdgeBlock(arch.pool_sizes[2], relu=relu, name="edge3", dtype=policy)
-        self.conv4 = conv(3, arch.last_kernel, "conv4")
+        self.conv4 = conv(3, arch.last_kernel, "conv4", bias=not arch.lr_projection)
         if arch.bicubic_skip:
             self.upscale = tf.constant(
                 bicubic_upscale_matrix(arch.input_size, arch.scale), dtype=tf.float32
@@ -156,6 +158,13 @@ class KerasEIPNetGenerator(keras.Model):
         size = self.architecture.input_size
         self.call(keras.ops.zeros((1, size, size, 3), dtype=self.compute_dtype))
         self.built = True
+
+    def _project(self, sr: tf.Tensor, lr: tf.Tensor) -> tf.Tensor:
+        """``sr`` made consistent with ``lr``: each 8x8 block shifted to average to its
+        input pixel."""
+        scale = self.architecture.scale
+        residual = lr - tf.nn.avg_pool2d(sr, scale, scale, "VALID")
+        return sr + tf.repeat(tf.repeat(residual, scale, axis=1), scale, axis=2)
 
     def _edge(self, edge: tf.Tensor) -> tf.Tensor:
         if self.architecture.official:
@@ -181,6 +190,8 @@ class KerasEIPNetGenerator(keras.Model):
             lr32 = tf.cast(lr, tf.float32)
             base = tf.einsum("ih,nhwc,jw->nijc", self.upscale, lr32, self.upscale)
             sr = tf.cast(sr, tf.float32) + base
+        if self.architecture.lr_projection:  # in float32 like the torch twin
+            sr = self._project(tf.cast(sr, tf.float32), tf.cast(lr, tf.float32))
         return sr, (self._edge(edge1), self._edge(edge2), self._edge(edge3))
 
     def get_config(self) -> dict[str, Any]:

@@ -100,7 +100,8 @@ class EIPNetGenerator(nn.Module):
         self.up3 = nn.ConvTranspose2d(c2, c3, 4, stride=2, padding=1)
         self.edge3 = EdgeBlock(c3, pool_size=arch.pool_sizes[2], relu=relu)
         k = arch.last_kernel
-        self.conv4 = nn.Conv2d(2 * c3, 3, k, padding=k // 2)
+        # the projection removes any constant per 8x8 block, so a bias would get no gradient
+        self.conv4 = nn.Conv2d(2 * c3, 3, k, padding=k // 2, bias=not arch.lr_projection)
         if arch.bicubic_skip:  # a constant, not a weight: kept out of the state dict
             upscale = bicubic_upscale_matrix(arch.input_size, arch.scale)
             self.register_buffer(
@@ -108,10 +109,21 @@ class EIPNetGenerator(nn.Module):
             )
 
     def _bicubic(self, lr: torch.Tensor) -> torch.Tensor:
-        """The x8 bicubic upscaling of ``lr`` in float32 (autocast off), NCHW."""
+        """The x8 bicubic upscaling of ``lr`` in float32 or wider (autocast off), NCHW."""
         with torch.autocast(lr.device.type, enabled=False):
-            upscale = self.upscale.float()  # float32 also after module.to(bfloat16)
-            return torch.matmul(torch.matmul(upscale, lr.float()), upscale.t())
+            dtype = _at_least_float32(lr.dtype)  # also after module.to(bfloat16)
+            upscale = self.upscale.to(dtype)
+            return torch.matmul(torch.matmul(upscale, lr.to(dtype)), upscale.t())
+
+    def _project(self, sr: torch.Tensor, lr: torch.Tensor) -> torch.Tensor:
+        """``sr`` made consistent with ``lr``: each 8x8 block shifted to average to its
+        input pixel, in float32 or wider (autocast off)."""
+        scale = self.architecture.scale
+        with torch.autocast(lr.device.type, enabled=False):
+            dtype = _at_least_float32(torch.promote_types(sr.dtype, lr.dtype))
+            sr = sr.to(dtype)
+            residual = lr.to(dtype) - F.avg_pool2d(sr, scale)
+            return sr + F.interpolate(residual, scale_factor=scale, mode="nearest")
 
     def _edge(self, edge: torch.Tensor) -> torch.Tensor:
         if self.architecture.official:
@@ -136,8 +148,15 @@ class EIPNetGenerator(nn.Module):
         if scale != 1.0:
             sr = sr / scale
         if self.architecture.bicubic_skip:
-            sr = sr.float() + self._bicubic(lr)
+            sr = sr.to(_at_least_float32(sr.dtype)) + self._bicubic(lr)
+        if self.architecture.lr_projection:
+            sr = self._project(sr, lr)
         return sr, (self._edge(edge1), self._edge(edge2), self._edge(edge3))
+
+
+def _at_least_float32(dtype: torch.dtype) -> torch.dtype:
+    """float32 for the half-precision types, else ``dtype`` (float64 stays float64)."""
+    return torch.promote_types(dtype, torch.float32)
 
 
 def _same_padding(size: int) -> tuple[int, int]:

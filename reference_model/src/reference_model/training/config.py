@@ -31,6 +31,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "pool_sizes": [5, 7, 10],
         "bicubic_skip": False,  # add the bicubic upscaling to the output (not in the paper)
         "res1_dilations": [1, 1],  # residual block 1's conv dilations (not in the paper)
+        "lr_projection": False,  # make the output's 8x8 box means equal the input (not in
+        # the paper; needs data.degradation = "progressive-bilinear")
     },
     "discriminator": {
         "channels": [128, 128, 256, 256, 256, 512, 512],  # Table 2
@@ -181,7 +183,8 @@ def load_config(
         ``{section: {key: value}}`` with every key of :data:`DEFAULTS`.
 
     Raises:
-        ValueError: unknown preset, section or key, or a value of the wrong type.
+        ValueError: unknown preset, section or key, a value of the wrong type, or
+            ``model.lr_projection`` with another degradation than the box mean.
 
     Example:
         >>> config = load_config("cpu-small", ["train.steps=10"])
@@ -199,6 +202,12 @@ def load_config(
         section, key, value = parse_override(item)
         config = _check(
             {**config, section: {**config.get(section, {}), key: value}}, f"--set {item}"
+        )
+    if config["model"]["lr_projection"] and config["data"]["degradation"] != "progressive-bilinear":
+        raise ValueError(
+            f"{path}: model.lr_projection makes the output's 8x8 box means equal the input, "
+            "which holds for data.degradation = 'progressive-bilinear' only, got "
+            f"{config['data']['degradation']!r}"
         )
     return config
 

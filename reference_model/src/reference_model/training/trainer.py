@@ -103,6 +103,7 @@ def generator_architecture(config: Mapping[str, Any]) -> GeneratorArchitecture:
         pool_sizes=tuple(model["pool_sizes"]),
         bicubic_skip=bool(model["bicubic_skip"]),
         res1_dilations=tuple(model["res1_dilations"]),
+        lr_projection=bool(model["lr_projection"]),
     )
 
 
