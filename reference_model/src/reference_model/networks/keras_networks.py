@@ -161,7 +161,7 @@ class KerasEIPNetGenerator(keras.Model):
 
     def _project(self, sr: tf.Tensor, lr: tf.Tensor) -> tf.Tensor:
         """``sr`` made consistent with ``lr``: each 8x8 block shifted to average to its
-        input pixel."""
+        input pixel (the caller passes float32, as the torch twin computes it)."""
         scale = self.architecture.scale
         residual = lr - tf.nn.avg_pool2d(sr, scale, scale, "VALID")
         return sr + tf.repeat(tf.repeat(residual, scale, axis=1), scale, axis=2)
