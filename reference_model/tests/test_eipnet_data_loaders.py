@@ -30,7 +30,8 @@ def _same(a: list[dict], b: list[dict]) -> None:
 def test_workers_give_the_same_batches_and_see_new_epochs(tmp_path: Path) -> None:
     write_faces(tmp_path, 10)
     (tmp_path / "broken.png").write_bytes(b"broken")
-    kwargs = {"layout": "cropped", "augment": Augment(rotate="official"), "seed": 3}
+    augment = Augment(rotate="official", shift=2, tilt=10, zoom=0.1)
+    kwargs = {"layout": "cropped", "augment": augment, "seed": 3}
     inline = FaceDataset(tmp_path, **kwargs)
     pooled = FaceDataset(tmp_path, **kwargs)
     serial = make_torch_loader(inline, batch_size=4, workers=0, seed=5)

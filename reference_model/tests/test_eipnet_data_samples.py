@@ -21,6 +21,7 @@ from reference_model.data import (
     load_face,
     sample_rng,
     split_files,
+    warp_face,
 )
 
 # -- augmentation ----------------------------------------------------------------------------
@@ -81,6 +82,58 @@ def test_shift_moves_the_face_and_mirrors_the_border() -> None:
     np.testing.assert_array_equal(both[1:, 1:], face[:4, ::-1][:, :5])
     with pytest.raises(ValueError, match="smaller than the face"):
         augment_face(face, False, 0, shift=(5, 0))
+
+
+def test_warp_draws_cover_the_range_and_leave_the_other_draws_alone() -> None:
+    warped = Augment(rotate="official", shift=3, tilt=10, zoom=0.08)
+    plain = Augment(rotate="official", shift=3)
+    angles, scales = [], []
+    for i in range(4000):
+        rng_a, rng_b = sample_rng(0, 0, i), sample_rng(0, 0, i)
+        assert warped.draw(rng_a) == plain.draw(rng_b)
+        assert warped.draw_shift(rng_a) == plain.draw_shift(rng_b)
+        assert plain.draw_warp(rng_b) == (0.0, 1.0)
+        degrees, scale = warped.draw_warp(rng_a)
+        angles.append(degrees)
+        scales.append(scale)
+    assert -10 <= min(angles) < -9.9 and 9.9 < max(angles) <= 10
+    assert 0.92 <= min(scales) < 0.921 and 1.079 < max(scales) <= 1.08
+    assert abs(np.mean(angles)) < 0.3 and abs(np.mean(scales) - 1) < 0.003
+    for name, bad in (("tilt", -1), ("tilt", 46), ("zoom", 0.6), ("zoom", True), ("tilt", "5")):
+        with pytest.raises(ValueError, match=name):
+            Augment(**{name: bad})
+
+
+def test_warp_rotates_counter_clockwise_and_scales_about_the_centre() -> None:
+    face = face_like(3)
+    for k in (1, 2, 3):  # right angles are exact, in uint8 and in float
+        np.testing.assert_array_equal(warp_face(face, 90.0 * k, 1.0), np.rot90(face, k))
+        as_float = face.astype(np.float32) / 255
+        np.testing.assert_allclose(warp_face(as_float, 90.0 * k, 1.0), np.rot90(as_float, k), atol=1e-5)
+    np.testing.assert_array_equal(warp_face(face, 0.0, 1.0), face)
+    np.testing.assert_array_equal(augment_face(face, False, 0, warp=(0.0, 1.0)), face)
+    warped = warp_face(face, 7.0, 1.05)
+    assert warped.dtype == np.uint8 and warped.shape == face.shape
+    gray = warp_face(face[..., 0].astype(np.float64), 7.0, 1.05)
+    assert gray.dtype == np.float64 and gray.shape == (128, 128)
+    # the same warp as OpenCV's bicubic rotation about the pixel centre (positive angles are
+    # counter-clockwise there too): away from the border they agree to 0.07 grey levels here
+    cv2 = pytest.importorskip("cv2")
+    inner = (slice(16, 112), slice(16, 112), slice(None))
+
+    def cv2_warp(degrees: float, scale: float) -> np.ndarray:
+        matrix = cv2.getRotationMatrix2D((63.5, 63.5), degrees, scale)
+        return cv2.warpAffine(face, matrix, (128, 128), flags=cv2.INTER_CUBIC).astype(float)
+
+    assert np.abs(warped[inner] - cv2_warp(7.0, 1.05)[inner]).mean() < 0.3
+    assert np.abs(warped[inner] - cv2_warp(-7.0, 1.05)[inner]).mean() > 3
+    assert np.abs(warped[inner] - cv2_warp(7.0, 1 / 1.05)[inner]).mean() > 3
+    both = augment_face(face, True, 0, shift=(2, 0), warp=(7.0, 1.05))  # flip, warp, shift
+    np.testing.assert_array_equal(both[2:], warp_face(face[:, ::-1], 7.0, 1.05)[:-2])
+    with pytest.raises(ValueError, match="scale"):
+        warp_face(face, 5.0, 0.0)
+    with pytest.raises(ValueError, match="shape"):
+        warp_face(face[None], 5.0, 1.0)
 
 
 def test_draws_depend_on_seed_epoch_index_only() -> None:
@@ -185,7 +238,7 @@ def test_edges_torch_equals_the_reference_path(thresholds: tuple[float, float] |
 
 def test_sample_is_the_pipeline_applied_to_the_file(tmp_path: Path) -> None:
     write_faces(tmp_path, 6)
-    augment = Augment(rotate="official", shift=5)
+    augment = Augment(rotate="official", shift=5, tilt=10, zoom=0.1)
     data = FaceDataset(tmp_path, augment=augment, canny_thresholds=(50, 255), seed=7)
     data.set_epoch(2)
     for i in range(6):
@@ -194,7 +247,9 @@ def test_sample_is_the_pipeline_applied_to_the_file(tmp_path: Path) -> None:
         rng = sample_rng(7, 2, i)
         flip, angle = augment.draw(rng)
         shift = augment.draw_shift(rng)
-        hr = augment_face(face, flip, angle, "official", shift).astype(np.float32) / 255
+        warp = augment.draw_warp(rng)
+        assert warp != (0.0, 1.0)
+        hr = augment_face(face, flip, angle, "official", shift, warp).astype(np.float32) / 255
         np.testing.assert_array_equal(sample["hr"].numpy(), hr.transpose(2, 0, 1))
         np.testing.assert_array_equal(sample["lr"].numpy(), degrade(hr).transpose(2, 0, 1))
         for got, want in zip(

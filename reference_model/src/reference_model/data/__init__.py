@@ -13,7 +13,7 @@ Example:
     0.5
 """
 
-from .augment import Augment, augment_face, sample_rng
+from .augment import Augment, augment_face, sample_rng, warp_face
 from .dataset import FaceDataset
 from .degrade import degrade
 from .edges import edges_numpy, edges_torch
@@ -47,4 +47,5 @@ __all__ = [
     "sample_rng",
     "split_files",
     "split_of",
+    "warp_face",
 ]

@@ -284,7 +284,8 @@ class FaceDataset(torch.utils.data.Dataset):
             rng = sample_rng(self.seed, epoch, int(index))
             flip, angle = self.augment.draw(rng)
             shift = self.augment.draw_shift(rng)
-            face = augment_face(face, flip, angle, self.augment.rotate, shift)
+            warp = self.augment.draw_warp(rng)
+            face = augment_face(face, flip, angle, self.augment.rotate, shift, warp)
         hr_hwc = face.astype(np.float32) / np.float32(255.0)
         lr_hwc = degrade(hr_hwc, self.degradation)
         out: dict[str, Any] = {

@@ -79,6 +79,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "hflip": 0.5,
         "rotate": "paper",  # "paper" | "official" | "none"
         "shift": 0,  # largest random translation in pixels (not in the paper)
+        "tilt": 0.0,  # largest random rotation in degrees (not in the paper)
+        "zoom": 0.0,  # largest random relative change of scale (not in the paper)
         "degradation": "progressive-bilinear",  # or "bicubic"
         "edge_targets": "device",  # "device" (faceloss.torch on the batch) | "workers" (NumPy)
         "workers": 2,
