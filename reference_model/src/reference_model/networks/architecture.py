@@ -91,9 +91,9 @@ class GeneratorArchitecture:
     faces downscaled another way (e.g. ``degradation="bicubic"``) do not satisfy it.
     Measured with the ``cpu-small`` recipe: +0.10 dB of validation gain over bicubic after
     800 steps, +0.06 dB after 2,000 (MSE probe, 48 validation faces), but a full 8,000-step
-    run with it scored within noise of the shipped model (+1.54 against +1.52 dB on the
-    CelebA-1000 test split, +1.10 against +1.14 dB on Helen-50), so ``cpu-small`` leaves
-    it off.
+    run with it alone scored within noise of the run without (+1.54 against +1.52 dB on
+    the CelebA-1000 test split, +1.10 against +1.14 dB on Helen-50); together with the
+    ``tilt``/``zoom`` augmentation it scored +1.59 and +1.22 dB, and ``cpu-small`` uses it.
 
     Args:
         variant: ``"paper"`` or ``"official"``.

@@ -115,10 +115,16 @@ def training_augmentation(config: Mapping[str, Any]) -> Augment:
     Example:
         >>> from reference_model.training.config import load_config
         >>> training_augmentation(load_config("cpu-small"))
-        Augment(hflip=0.5, rotate='none', rotate_p=0.5, shift=4)
+        Augment(hflip=0.5, rotate='none', rotate_p=0.5, shift=4, tilt=10.0, zoom=0.08)
     """
     data = config["data"]
-    return Augment(hflip=float(data["hflip"]), rotate=data["rotate"], shift=int(data["shift"]))
+    return Augment(
+        hflip=float(data["hflip"]),
+        rotate=data["rotate"],
+        shift=int(data["shift"]),
+        tilt=float(data["tilt"]),
+        zoom=float(data["zoom"]),
+    )
 
 
 def discriminator_architecture(config: Mapping[str, Any]) -> DiscriminatorArchitecture:
