@@ -109,7 +109,9 @@ def test_warp_rotates_counter_clockwise_and_scales_about_the_centre() -> None:
     for k in (1, 2, 3):  # right angles are exact, in uint8 and in float
         np.testing.assert_array_equal(warp_face(face, 90.0 * k, 1.0), np.rot90(face, k))
         as_float = face.astype(np.float32) / 255
-        np.testing.assert_allclose(warp_face(as_float, 90.0 * k, 1.0), np.rot90(as_float, k), atol=1e-5)
+        np.testing.assert_allclose(
+            warp_face(as_float, 90.0 * k, 1.0), np.rot90(as_float, k), atol=1e-5
+        )
     np.testing.assert_array_equal(warp_face(face, 0.0, 1.0), face)
     np.testing.assert_array_equal(augment_face(face, False, 0, warp=(0.0, 1.0)), face)
     warped = warp_face(face, 7.0, 1.05)

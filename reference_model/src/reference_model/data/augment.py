@@ -163,7 +163,6 @@ class Augment:
             min(int(u_dx * width), width - 1) - self.shift,
         )
 
-
     def draw_warp(self, rng: np.random.Generator) -> tuple[float, float]:
         """Draw one sample's small rotation and scaling, after :meth:`draw_shift`.
 
