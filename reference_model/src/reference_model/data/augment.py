@@ -304,7 +304,7 @@ def augment_face(
             out = _shift(out, *_OFFICIAL_SHIFT[angle])
     degrees, scale = (float(v) for v in warp)
     if degrees != 0.0 or scale != 1.0:
-        out = warp_face(np.ascontiguousarray(out), degrees, scale)
+        out = warp_face(out, degrees, scale)
     dy, dx = (int(v) for v in shift)
     if dy or dx:
         h, w = out.shape[:2]
