@@ -93,7 +93,8 @@ class GeneratorArchitecture:
     800 steps, +0.06 dB after 2,000 (MSE probe, 48 validation faces), but a full 8,000-step
     run with it alone scored within noise of the run without (+1.54 against +1.52 dB on
     the CelebA-1000 test split, +1.10 against +1.14 dB on Helen-50); together with the
-    ``tilt``/``zoom`` augmentation it scored +1.59 and +1.22 dB, and ``cpu-small`` uses it.
+    ``tilt``/``zoom`` augmentation it scored +1.59 and +1.22 dB (+1.68 and +1.29 dB after
+    20,000 steps: the shipped ``cpu-small``).
 
     Args:
         variant: ``"paper"`` or ``"official"``.
