@@ -92,9 +92,8 @@ class GeneratorArchitecture:
     Measured with the ``cpu-small`` recipe: +0.10 dB of validation gain over bicubic after
     800 steps, +0.06 dB after 2,000 (MSE probe, 48 validation faces), but a full 8,000-step
     run with it alone scored within noise of the run without (+1.54 against +1.52 dB on
-    the CelebA-1000 test split, +1.10 against +1.14 dB on Helen-50); together with the
-    ``tilt``/``zoom`` augmentation it scored +1.59 and +1.22 dB (+1.68 and +1.29 dB after
-    20,000 steps: the shipped ``cpu-small``).
+    the CelebA-1000 test split, +1.10 against +1.14 dB on Helen-50). ``cpu-small`` uses
+    it; the shipped model's results are in its model card (``pretrained/cpu-small.md``).
 
     Args:
         variant: ``"paper"`` or ``"official"``.
