@@ -76,8 +76,8 @@ class GeneratorRunner:
             ``"cuda:N"``.
         self_ensemble: return the mean of the outputs for each face and its mirror image
             (mirrored back): the flip half of EDSR's self-ensemble, the only half that keeps
-            an aligned face upright. Twice the compute; +0.08 dB PSNR for the shipped
-            ``cpu-small`` on the held-out CelebA-1000 faces.
+            an aligned face upright. Twice the compute; about +0.1 dB PSNR for the shipped
+            ``cpu-small`` on held-out faces (its model card has the figures).
 
     Attributes:
         backend: ``"torch"`` or ``"keras"``.
