@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from _eipnet_runs import log_records, train_command, train_in_parallel, whole_face_detector
 
 from reference_model.evaluation import evaluate
 from reference_model.pretrained import load_generator
@@ -49,27 +49,26 @@ def main() -> None:
         (name, overrides, out / name.replace(" ", "").replace("+", "plus_"))
         for name, overrides in RUNS
     ]
-    for start in range(0, len(runs), args.parallel):
-        processes = []
-        for _, overrides, run in runs[start : start + args.parallel]:
-            command = [sys.executable, "-m", "reference_model", "train", "--config", "cpu-small",
-                       "--data", args.data, "--out", str(run), "--steps", str(args.steps),
-                       "--device", args.device, "--quiet", "--set", "train.threads=1",
-                       "--set", "train.val_every=100000", "--set", f"train.checkpoint_every={args.steps}"]  # fmt: skip
-            for item in overrides:
-                command += ["--set", item]
-            processes.append(subprocess.Popen(command))
-        for process in processes:
-            if process.wait() != 0:
-                raise SystemExit(f"a training run failed: {process.args}")
+    commands = [
+        train_command(
+            args.data,
+            run,
+            args.steps,
+            args.device,
+            "train.val_every=100000",
+            f"train.checkpoint_every={args.steps}",
+            *overrides,
+        )
+        for _, overrides, run in runs
+    ]
+    train_in_parallel(commands, args.parallel)
     rows = []
     for name, _, run in runs:
-        records = [json.loads(line) for line in (run / "log.jsonl").read_text().splitlines()]
-        speeds = [r["images_per_s"] for r in records if "images_per_s" in r]
+        speeds = [r["images_per_s"] for r in log_records(run) if "images_per_s" in r]
         summary = {"seconds_per_step": 16 / (sum(speeds) / len(speeds))}
         report = evaluate(
             load_generator(run / "generator.safetensors"), args.data, run / "eval", split="test",
-            device=args.device, identity=False, detector=_no_detector(), grid_faces=0, progress=False,
+            device=args.device, identity=False, detector=whole_face_detector(), grid_faces=0, progress=False,
         )  # fmt: skip
         rows.append((name, summary, report["results"]))
     bicubic = rows[0][2]["bicubic"]
@@ -89,12 +88,6 @@ def main() -> None:
     (out / "ablation.json").write_text(
         json.dumps([(n, s, r) for n, s, r in rows], indent=2, default=str)
     )
-
-
-def _no_detector():
-    from faceloss.detect import ExplicitBoxes
-
-    return ExplicitBoxes((0, 0, 128, 128))
 
 
 if __name__ == "__main__":

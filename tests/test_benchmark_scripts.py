@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -61,3 +63,23 @@ def test_adversarial_canny_benchmark_checks_cv2_and_prints_the_ratios():
     result = _run_script("benchmarks/canny_adversarial.py", "--sizes", "64")
     assert result.returncode == 0, result.stderr[-2000:]  # includes the cv2 check
     assert re.search(r"^ +64 +\d+\.\d\ds", result.stdout, re.M), result.stdout
+
+
+@pytest.mark.slow
+def test_data_scaling_benchmark_trains_nested_subsets_and_extrapolates(shared_data, tmp_path):
+    celeba = shared_data / "celeba_fsrnet1000" / "HR"
+    result = _run_script(
+        "benchmarks/data_scaling.py", "--data", str(celeba), "--sizes", "16", "32",
+        "--steps", "1", "--out", str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = re.findall(r"^\| (\d+) \| \d+\.\d\d \| [+-]\d+\.\d\d dB \([+-]\d\.\d{4}\) \|$",
+                      result.stdout, re.M)  # fmt: skip
+    assert rows == ["16", "32"], result.stdout
+    assert re.search(r"^test: [+-]\d\.\d{3} dB per doubling", result.stdout, re.M), result.stdout
+    partition = (tmp_path / "data-16" / "list_eval_partition.txt").read_text().split("\n")
+    labels = [line.split()[1] for line in partition if line]
+    assert (labels.count("0"), labels.count("1"), labels.count("2")) == (16, 48, 99)
+    small = {line for line in partition if line.endswith(" 0")}
+    large = (tmp_path / "data-32" / "list_eval_partition.txt").read_text().split("\n")
+    assert small < {line for line in large if line.endswith(" 0")}  # nested subsets
