@@ -76,7 +76,7 @@ def test_evaluate_help_documents_every_option(capsys: pytest.CaptureFixture[str]
         "--weights NAME|PATH",
         "--device",
         "--batch-size N",
-        "--split {test,all}",
+        "--split {test,all,val,train}",
         "--backend {torch,keras}",
         "--limit N",
         "--self-ensemble",
@@ -157,7 +157,9 @@ def test_bad_inputs_exit_1_with_one_line_naming_them(
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("option", [["--batch-size", "0"], ["--limit", "-1"], ["--split", "val"]])
+@pytest.mark.parametrize(
+    "option", [["--batch-size", "0"], ["--limit", "-1"], ["--split", "held-out"]]
+)
 def test_bad_option_values_are_usage_errors(
     option: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,6 +22,7 @@ from reference_model.evaluation import (
     bicubic_upscale,
     choose_detector,
     evaluate,
+    evaluation_files,
     output_names,
     tar_key,
     upscale,
@@ -293,7 +294,7 @@ def test_a_folder_of_unreadable_files_is_a_clear_error(
     ("kwargs", "error", "match"),
     [
         ({"data": "/no/such/folder"}, FileNotFoundError, "data: folder '/no/such/folder'"),
-        ({"split": "train"}, ValueError, "split must be one of"),
+        ({"split": "training"}, ValueError, "split must be one of"),
         ({"limit": 0}, ValueError, "limit must be a positive"),
         ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1"),
         ({"data": ["/no/such/face.png"]}, FileNotFoundError, "face.png"),
@@ -312,6 +313,19 @@ def test_bad_arguments_name_what_is_wrong(
     with pytest.raises(error, match=match):
         evaluate(model, data, out, device="cpu", identity=False, progress=False, **arguments)
     assert not (tmp_path / "report.json").exists()
+
+
+def test_evaluation_files_splits_a_folder_as_training_does(tmp_path: Path) -> None:
+    for i in range(60):
+        Image.new("RGB", (8, 8)).save(tmp_path / f"{i:03d}.png")
+    chosen = {split: evaluation_files(tmp_path, split) for split in ("train", "val", "test")}
+    for split, files in chosen.items():
+        assert files == split_files(tmp_path, split), split
+    assert all(chosen.values())
+    assert sorted(f for files in chosen.values() for f in files) == evaluation_files(
+        tmp_path, "all"
+    )
+    assert evaluation_files(tmp_path, "train", limit=2) == chosen["train"][:2]
 
 
 @pytest.mark.slow

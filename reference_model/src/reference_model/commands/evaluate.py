@@ -30,12 +30,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_model_options(p)
     p.add_argument(
         "--split",
-        choices=("test", "all"),
+        choices=("test", "all", "val", "train"),
         default="test",
         help=(
             "test: the held-out split of DIR (the one eipnet train never trains on); all: "
-            "every image, for a folder that is held out as a whole, e.g. Helen "
-            "(default: test)"
+            "every image, for a folder that is held out as a whole, e.g. Helen; val, "
+            "train: the splits eipnet train validates and trains on, to see how well a "
+            "model fits the faces it learnt from (default: test)"
         ),
     )
     p.add_argument(

@@ -30,8 +30,10 @@ from .runner import GeneratorRunner, backend_of
 
 __all__ = ["SPLITS", "evaluate", "evaluation_files"]
 
-SPLITS: tuple[str, ...] = ("all", "test")
-"""What part of a data folder :func:`evaluate` scores: every image, or the held-out split."""
+SPLITS: tuple[str, ...] = ("all", "test", "val", "train")
+"""What part of a data folder :func:`evaluate` scores: every image, the held-out split, or
+the splits ``eipnet train`` validates and trains on (to see how well a model fits the faces
+it learnt from)."""
 
 GRID_FILE = "grid.png"
 """The grid's file name inside the output folder."""
@@ -47,9 +49,10 @@ def evaluation_files(
     Args:
         data: a folder (every image under it, :func:`reference_model.data.find_images`)
             or a list of image files.
-        split: ``"all"``, or ``"test"``: the held-out split of the folder
+        split: ``"all"``; ``"test"``: the held-out split of the folder
             (:func:`reference_model.data.split_files`, the split ``eipnet train`` never
-            trains on; CelebA's partition file when present). Folders only.
+            trains on; CelebA's partition file when present); ``"val"`` or ``"train"``:
+            the splits it validates and trains on. Folders only.
         limit: keep the first ``limit`` files (sorted order), or ``None`` for all.
 
     Returns:
@@ -80,7 +83,7 @@ def evaluation_files(
             raise NotADirectoryError(
                 f"data: {str(root)!r} is a file; give a folder of faces (or a list of files)"
             )
-        files = find_images(root) if split == "all" else split_files(root, "test")
+        files = find_images(root) if split == "all" else split_files(root, split)
         if not files:
             raise ValueError(f"data: the {split!r} split of {str(root)!r} holds no images")
     else:
@@ -189,8 +192,8 @@ def evaluate(
             ``.safetensors`` path, loaded with :func:`reference_model.pretrained.load_generator`.
         data: a folder of faces or a list of image files.
         out: output folder (created).
-        split: ``"all"`` or ``"test"`` (the folder's held-out split); see
-            :func:`evaluation_files`.
+        split: ``"all"``, ``"test"`` (the folder's held-out split), ``"val"`` or
+            ``"train"``; see :func:`evaluation_files`.
         limit: score only the first ``limit`` faces.
         backend: the backend a weights name/path is loaded into (``"torch"``/``"keras"``).
         device: ``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"``.
