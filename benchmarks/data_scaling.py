@@ -7,29 +7,30 @@ the 1000 images plus a CelebA ``list_eval_partition.txt`` that puts the chosen f
 training and the usual 48 and 99 in validation and test (the other training faces are left
 out, with a warning). Each run's best checkpoint by validation PSNR, as for the shipped
 model, is scored against bicubic on the held-out test split and, with ``--helen``, on
-Helen-50 (PSNR and SSIM over the whole image, no face detection). A least-squares line
-through gain = a + b log2(faces) then says how many faces a given gain would take at this
-network size and training length: an extrapolation, printed as one.
+Helen-50 (PSNR and SSIM over the whole image, no face detection). Below the table: what
+each step up in faces added (per doubling, as the sizes need not double exactly), which
+says whether more faces alone would raise the gain at this network size and training
+length.
 
 Running the same command again reuses finished runs (``eipnet train`` resumes from a run's
 latest checkpoint; a finished one stops at once), so the table can be re-printed cheaply.
 
 Usage: python benchmarks/data_scaling.py --data ../shared/data/celeba_fsrnet1000/HR
        [--helen ../shared/data/helen_fsrnet50/HR] [--sizes 107 213 427 853] [--steps 4000]
-       [--parallel 2] [--target 2.0] [--out benchmarks/_out/data_scaling] [--device cpu]
+       [--parallel 2] [--out benchmarks/_out/data_scaling] [--device cpu]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np
 from _eipnet_runs import log_records, train_command, train_in_parallel, whole_face_detector
 
 from reference_model.data import split_files
@@ -71,22 +72,22 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[107, 213, 427, 853])
     parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--parallel", type=int, default=2)
-    parser.add_argument("--target", type=float, default=2.0, help="gain (dB) to extrapolate to")
     parser.add_argument("--out", default="benchmarks/_out/data_scaling")
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     data, out = Path(args.data), Path(args.out)
+    sizes = sorted(set(args.sizes))
 
     train = sorted(split_files(data, "train"))
-    if not 0 < min(args.sizes) <= max(args.sizes) <= len(train):
+    if not 0 < sizes[0] <= sizes[-1] <= len(train):
         parser.error(f"--sizes must be between 1 and the {len(train)} training faces")
     order = list(train)
     random.Random(0).shuffle(order)  # nested subsets: each holds the smaller ones
-    runs = {size: out / f"run-{size}" for size in args.sizes}
-    for size in args.sizes:
+    runs = {size: out / f"run-{size}" for size in sizes}
+    for size in sizes:
         make_subset(data, out / f"data-{size}", order[:size])
     commands = [train_command(out / f"data-{size}", runs[size], args.steps, args.device)
-                for size in args.sizes]  # fmt: skip
+                for size in sizes]  # fmt: skip
     train_in_parallel(commands, args.parallel)
 
     rows = []
@@ -113,22 +114,17 @@ def main() -> None:
         print(f"| {row['faces']} | {row['val_psnr']:.2f} | " + " | ".join(cells) + " |")
     if len(rows) >= 2:
         print()
-        doublings = np.log2([row["faces"] for row in rows])
         for name in names:
             gains = [
                 r["results"][name]["EIPNet"]["psnr"] - r["results"][name]["bicubic"]["psnr"]
                 for r in rows
             ]
-            slope, intercept = np.polyfit(doublings, gains, 1)
-            if slope > 0:
-                faces = 2 ** ((args.target - intercept) / slope)
-                needed = f"~{faces:,.0f} faces" if faces < 1e7 else f"~{faces:.1e} faces"
-            else:
-                needed = "never (the gain does not grow)"
-            print(
-                f"{name}: {slope:+.3f} dB per doubling of the faces; {args.target:+.1f} dB "
-                f"extrapolates to {needed}"
-            )
+            steps = []
+            for i in range(1, len(rows)):
+                doublings = math.log2(rows[i]["faces"] / rows[i - 1]["faces"])
+                per_doubling = (gains[i] - gains[i - 1]) / doublings
+                steps.append(f"{rows[i - 1]['faces']} -> {rows[i]['faces']}: {per_doubling:+.2f}")
+            print(f"{name}, dB of gain per doubling of the faces: " + ", ".join(steps))
 
 
 if __name__ == "__main__":
