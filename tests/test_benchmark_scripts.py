@@ -66,7 +66,7 @@ def test_adversarial_canny_benchmark_checks_cv2_and_prints_the_ratios():
 
 
 @pytest.mark.slow
-def test_data_scaling_benchmark_trains_nested_subsets_and_extrapolates(shared_data, tmp_path):
+def test_data_scaling_benchmark_trains_nested_subsets_and_prints_increments(shared_data, tmp_path):
     celeba = shared_data / "celeba_fsrnet1000" / "HR"
     result = _run_script(
         "benchmarks/data_scaling.py", "--data", str(celeba), "--sizes", "16", "32",
