@@ -21,10 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from _eipnet_runs import log_records, train_command, train_in_parallel, whole_face_detector
-
-from reference_model.evaluation import evaluate
-from reference_model.pretrained import load_generator
+from _eipnet_runs import log_records, psnr_ssim, train_command, train_in_parallel
 
 RUNS = [
     ("L_rgb", ["loss.edge=0.0", "loss.lc=0.0", "loss.identity=0.0"]),
@@ -66,11 +63,10 @@ def main() -> None:
     for name, _, run in runs:
         speeds = [r["images_per_s"] for r in log_records(run) if "images_per_s" in r]
         summary = {"seconds_per_step": 16 / (sum(speeds) / len(speeds))}
-        report = evaluate(
-            load_generator(run / "generator.safetensors"), args.data, run / "eval", split="test",
-            device=args.device, identity=False, detector=whole_face_detector(), grid_faces=0, progress=False,
-        )  # fmt: skip
-        rows.append((name, summary, report["results"]))
+        results = psnr_ssim(
+            run / "generator.safetensors", args.data, run / "eval", "test", args.device
+        )
+        rows.append((name, summary, results))
     bicubic = rows[0][2]["bicubic"]
     print(
         f"{args.steps} steps of cpu-small, batch 16, seed 0, {args.parallel} runs at a time; test split\n"

@@ -31,11 +31,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from _eipnet_runs import log_records, train_command, train_in_parallel, whole_face_detector
+from _eipnet_runs import log_records, psnr_ssim, train_command, train_in_parallel
 
 from reference_model.data import split_files
-from reference_model.evaluation import evaluate
-from reference_model.pretrained import load_generator
 
 
 def make_subset(data: Path, folder: Path, chosen: list[Path]) -> None:
@@ -55,12 +53,8 @@ def make_subset(data: Path, folder: Path, chosen: list[Path]) -> None:
 
 def score(run: Path, data: str, split: str, device: str) -> dict[str, dict[str, float]]:
     """PSNR and SSIM of the run's best checkpoint and of bicubic on ``data``'s ``split``."""
-    report = evaluate(
-        load_generator(run / "best.safetensors"), data, run / f"eval-{Path(data).parent.name}",
-        split=split, device=device, identity=False, detector=whole_face_detector(),
-        grid_faces=0, progress=False,
-    )  # fmt: skip
-    return report["results"]
+    out = run / f"eval-{Path(data).parent.name}"
+    return psnr_ssim(run / "best.safetensors", data, out, split, device)
 
 
 def main() -> None:
