@@ -77,10 +77,18 @@ class Augment:
     datasets (validation gain over bicubic after 2,000 steps of MSE with ``shift=4``:
     +1.66 dB without, +1.72 dB with ``tilt=10, zoom=0.08``; +1.68 dB with 15 and 0.15).
 
+    ``mixup`` (in neither the paper nor the official code; 0 turns it off) is the
+    probability of blending the augmented face with a second training face, augmented with
+    its own draws: ``weight * face + (1 - weight) * partner``, the weight uniform in
+    [0, 1], rounded back to 8 bits. The LR input and the edge targets are made from the
+    blend, so every pair stays exact (the degradation is linear). With aligned faces the
+    blends are new face-like images, a cheap stand-in for more training faces.
+
     Angles are counter-clockwise (cv2's and ``numpy.rot90``'s sense). Every sample draws
-    the same seven uniform numbers (flip, rotate, angle: :meth:`draw`; then dy, dx:
-    :meth:`draw_shift`; then tilt, zoom: :meth:`draw_warp`) from :func:`sample_rng`, in
-    that order, whatever the settings.
+    the same ten uniform numbers (flip, rotate, angle: :meth:`draw`; then dy, dx:
+    :meth:`draw_shift`; then tilt, zoom: :meth:`draw_warp`; then whether to blend, the
+    partner and the weight: :meth:`draw_mixup`) from :func:`sample_rng`, in that order,
+    whatever the settings; a blended sample then draws its partner's first seven.
 
     Attributes:
         hflip: probability of a horizontal flip, in [0, 1].
@@ -89,10 +97,11 @@ class Augment:
         shift: largest translation in pixels along each axis, >= 0 (0: none).
         tilt: largest small rotation in degrees, in [0, 45] (0: none).
         zoom: largest relative change of scale, in [0, 0.5] (0: none).
+        mixup: probability of blending with a second face, in [0, 1] (0: never).
 
     Example:
         >>> Augment(), Augment(rotate="official").rotate
-        (Augment(hflip=0.5, rotate='paper', rotate_p=0.5, shift=0, tilt=0.0, zoom=0.0), 'official')
+        (Augment(hflip=0.5, rotate='paper', rotate_p=0.5, shift=0, tilt=0.0, zoom=0.0, mixup=0.0), 'official')
     """
 
     hflip: float = 0.5
@@ -101,9 +110,10 @@ class Augment:
     shift: int = 0
     tilt: float = 0.0
     zoom: float = 0.0
+    mixup: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("hflip", "rotate_p"):
+        for name in ("hflip", "rotate_p", "mixup"):
             value = getattr(self, name)
             if not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"Augment.{name} must be a probability in [0, 1], got {value!r}")
@@ -186,6 +196,34 @@ class Augment:
             float((2.0 * u_tilt - 1.0) * self.tilt),
             float(1.0 + (2.0 * u_zoom - 1.0) * self.zoom),
         )
+
+    def draw_mixup(self, rng: np.random.Generator, size: int) -> tuple[int | None, float]:
+        """Draw whether and with what to blend one sample, after :meth:`draw_warp`.
+
+        Args:
+            rng: the sample's generator; three numbers are drawn, also when ``mixup`` is 0.
+            size: how many samples the dataset has, >= 1 (the partner is one of them).
+
+        Returns:
+            ``(partner, weight)``: the partner's sample index in ``[0, size)`` and the
+            face's weight in [0, 1], or ``(None, 1.0)`` for no blend.
+
+        Raises:
+            ValueError: ``size < 1``.
+
+        Example:
+            >>> rng = sample_rng(0, 0, 0)
+            >>> _ = Augment().draw(rng), Augment().draw_shift(rng), Augment().draw_warp(rng)
+            >>> partner, weight = Augment(mixup=1.0).draw_mixup(rng, 10)
+            >>> partner, round(weight, 3)
+            (5, 0.935)
+        """
+        if int(size) < 1:
+            raise ValueError(f"size must be >= 1, got {size!r}")
+        u_mix, u_partner, u_weight = rng.random(3)
+        if not u_mix < self.mixup:
+            return None, 1.0
+        return min(int(u_partner * size), int(size) - 1), float(u_weight)
 
 
 def warp_face(face: np.ndarray, degrees: float, scale: float) -> np.ndarray:

@@ -254,6 +254,14 @@ class FaceDataset(torch.utils.data.Dataset):
             f"({self.files[index]}); {self.skipped_count} of {len(self.files)} skipped so far"
         )
 
+    def _augmented(self, face: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """``face`` flipped, rotated, warped and shifted by the next seven draws of ``rng``."""
+        assert self.augment is not None
+        flip, angle = self.augment.draw(rng)
+        shift = self.augment.draw_shift(rng)
+        warp = self.augment.draw_warp(rng)
+        return augment_face(face, flip, angle, self.augment.rotate, shift, warp)
+
     def sample(self, index: int, epoch: int | None = None) -> dict[str, Any]:
         """Sample ``index`` of ``epoch`` as NumPy arrays (both pipelines build on this).
 
@@ -282,10 +290,12 @@ class FaceDataset(torch.utils.data.Dataset):
         face, file_index = self.face(int(index))
         if self.augment is not None:
             rng = sample_rng(self.seed, epoch, int(index))
-            flip, angle = self.augment.draw(rng)
-            shift = self.augment.draw_shift(rng)
-            warp = self.augment.draw_warp(rng)
-            face = augment_face(face, flip, angle, self.augment.rotate, shift, warp)
+            face = self._augmented(face, rng)
+            partner, weight = self.augment.draw_mixup(rng, len(self.files))
+            if partner is not None:
+                other = self._augmented(self.face(partner)[0], rng)
+                blend = weight * face.astype(np.float32) + (1.0 - weight) * other
+                face = np.clip(np.rint(blend), 0, 255).astype(np.uint8)
         hr_hwc = face.astype(np.float32) / np.float32(255.0)
         lr_hwc = degrade(hr_hwc, self.degradation)
         out: dict[str, Any] = {

@@ -81,6 +81,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "shift": 0,  # largest random translation in pixels (not in the paper)
         "tilt": 0.0,  # largest random rotation in degrees (not in the paper)
         "zoom": 0.0,  # largest random relative change of scale (not in the paper)
+        "mixup": 0.0,  # probability of blending with another training face (not in the paper)
         "degradation": "progressive-bilinear",  # or "bicubic"
         "edge_targets": "device",  # "device" (faceloss.torch on the batch) | "workers" (NumPy)
         "workers": 2,

@@ -116,7 +116,7 @@ def training_augmentation(config: Mapping[str, Any]) -> Augment:
     Example:
         >>> from reference_model.training.config import load_config
         >>> training_augmentation(load_config("cpu-small"))
-        Augment(hflip=0.5, rotate='none', rotate_p=0.5, shift=4, tilt=10.0, zoom=0.08)
+        Augment(hflip=0.5, rotate='none', rotate_p=0.5, shift=4, tilt=10.0, zoom=0.08, mixup=0.0)
     """
     data = config["data"]
     return Augment(
@@ -125,6 +125,7 @@ def training_augmentation(config: Mapping[str, Any]) -> Augment:
         shift=int(data["shift"]),
         tilt=float(data["tilt"]),
         zoom=float(data["zoom"]),
+        mixup=float(data["mixup"]),
     )
 
 
