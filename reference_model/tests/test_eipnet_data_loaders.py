@@ -30,7 +30,7 @@ def _same(a: list[dict], b: list[dict]) -> None:
 def test_workers_give_the_same_batches_and_see_new_epochs(tmp_path: Path) -> None:
     write_faces(tmp_path, 10)
     (tmp_path / "broken.png").write_bytes(b"broken")
-    augment = Augment(rotate="official", shift=2, tilt=10, zoom=0.1)
+    augment = Augment(rotate="official", shift=2, tilt=10, zoom=0.1, mixup=0.5)
     kwargs = {"layout": "cropped", "augment": augment, "seed": 3}
     inline = FaceDataset(tmp_path, **kwargs)
     pooled = FaceDataset(tmp_path, **kwargs)

@@ -104,6 +104,32 @@ def test_warp_draws_cover_the_range_and_leave_the_other_draws_alone() -> None:
             Augment(**{name: bad})
 
 
+def test_mixup_draws_follow_the_others_and_cover_partners_and_weights() -> None:
+    mixed = Augment(shift=2, tilt=5, zoom=0.05, mixup=0.3)
+    plain = Augment(shift=2, tilt=5, zoom=0.05)
+    partners, weights = Counter(), []
+    for i in range(4000):
+        rng_a, rng_b = sample_rng(0, 0, i), sample_rng(0, 0, i)
+        assert mixed.draw(rng_a) == plain.draw(rng_b)
+        assert mixed.draw_shift(rng_a) == plain.draw_shift(rng_b)
+        assert mixed.draw_warp(rng_a) == plain.draw_warp(rng_b)
+        assert plain.draw_mixup(rng_b, 5) == (None, 1.0)
+        partner, weight = mixed.draw_mixup(rng_a, 5)
+        if partner is not None:
+            partners[partner] += 1
+            weights.append(weight)
+    assert abs(len(weights) - 1200) < 100
+    assert sorted(partners) == [0, 1, 2, 3, 4] and min(partners.values()) > 180
+    assert 0.0 <= min(weights) < 0.01 and 0.99 < max(weights) <= 1.0
+    assert abs(np.mean(weights) - 0.5) < 0.03
+    assert Augment(mixup=1.0).draw_mixup(sample_rng(0, 0, 0), 1)[0] == 0
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ValueError, match="mixup"):
+            Augment(mixup=bad)
+    with pytest.raises(ValueError, match="size"):
+        Augment(mixup=0.5).draw_mixup(sample_rng(0, 0, 0), 0)
+
+
 def test_warp_rotates_counter_clockwise_and_scales_about_the_centre() -> None:
     face = face_like(3)
     for k in (1, 2, 3):  # right angles are exact, in uint8 and in float
@@ -261,6 +287,41 @@ def test_sample_is_the_pipeline_applied_to_the_file(tmp_path: Path) -> None:
         assert sample["index"] == i and sample["file_index"] == i
         assert sample["hr"].dtype == torch.float32
         assert 0.0 <= float(sample["hr"].min()) and float(sample["hr"].max()) <= 1.0
+
+
+def test_mixup_sample_blends_two_augmented_faces_before_degradation(tmp_path: Path) -> None:
+    write_faces(tmp_path, 5)
+    augment = Augment(rotate="none", shift=3, tilt=10, zoom=0.1, mixup=1.0)
+    data = FaceDataset(tmp_path, augment=augment, seed=3)
+    data.set_epoch(1)
+    faces = [load_face(f, "cropped")[0] for f in data.files]
+
+    def augmented(face: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        flip, angle = augment.draw(rng)
+        shift, warp = augment.draw_shift(rng), augment.draw_warp(rng)
+        return augment_face(face, flip, angle, "none", shift, warp).astype(np.float32)
+
+    for i in range(5):
+        sample = data[i]
+        rng = sample_rng(3, 1, i)
+        face = augmented(faces[i], rng)
+        partner, weight = augment.draw_mixup(rng, 5)
+        assert partner is not None and 0.0 < weight < 1.0
+        blend = np.clip(
+            np.rint(weight * face + (1 - weight) * augmented(faces[partner], rng)), 0, 255
+        )
+        hr = blend.astype(np.uint8).astype(np.float32) / 255
+        np.testing.assert_array_equal(sample["hr"].numpy(), hr.transpose(2, 0, 1))
+        np.testing.assert_array_equal(sample["lr"].numpy(), degrade(hr).transpose(2, 0, 1))
+        for got, want in zip(sample["edges"], edges_numpy(hr.transpose(2, 0, 1)), strict=True):
+            np.testing.assert_array_equal(got.numpy(), want)
+        assert sample["index"] == i and sample["file_index"] == i
+    off = FaceDataset(tmp_path, augment=Augment(rotate="none", shift=3, tilt=10, zoom=0.1), seed=3)
+    off.set_epoch(1)
+    rng = sample_rng(3, 1, 0)
+    np.testing.assert_array_equal(
+        off[0]["hr"].numpy(), augmented(faces[0], rng).transpose(2, 0, 1) / 255
+    )
 
 
 def test_samples_are_deterministic_and_change_with_epoch(tmp_path: Path) -> None:

@@ -18,7 +18,9 @@ def test_tf_batches_equal_torch_batches(tmp_path: Path, rotate: str) -> None:
     pytest.importorskip("tensorflow")
     write_faces(tmp_path, 10)
     data = FaceDataset(
-        tmp_path, augment=Augment(rotate=rotate, rotate_p=0.7, shift=3, tilt=8, zoom=0.05), seed=2
+        tmp_path,
+        augment=Augment(rotate=rotate, rotate_p=0.7, shift=3, tilt=8, zoom=0.05, mixup=0.5),
+        seed=2,
     )
     loader = make_torch_loader(data, batch_size=4, shuffle=True, workers=0, seed=9)
     loader.sampler.set_epoch(3)
