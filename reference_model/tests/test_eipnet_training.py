@@ -268,8 +268,12 @@ def test_edge_targets_in_workers_equal_those_on_the_device(faces, tmp_path) -> N
 
 
 @pytest.mark.slow
-def test_ddp_two_gloo_processes_match_one_process_with_the_doubled_batch(faces, tmp_path) -> None:
-    overrides = [*TINY, "train.steps=3", "train.deterministic=false"]
+@pytest.mark.parametrize("edge", ["0.3", "0"])
+def test_ddp_two_gloo_processes_match_one_process_with_the_doubled_batch(
+    faces, tmp_path, edge: str
+) -> None:
+    # loss.edge = 0 leaves the EdgeBlocks' edge convolutions without a gradient
+    overrides = [*TINY, "train.steps=3", "train.deterministic=false", f"loss.edge={edge}"]
     single = tmp_path / "single"
     train(
         load_config("cpu-small", [*overrides, "train.batch_size=8"]),

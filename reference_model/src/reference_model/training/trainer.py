@@ -245,7 +245,11 @@ class Trainer:
         self.d_train: torch.nn.Module | None = self.discriminator
         if self.job.distributed:
             ids = [self.device.index] if self.device.type == "cuda" else None
-            self.g_train = DistributedDataParallel(self.generator, device_ids=ids)
+            # With the edge term off, the EdgeBlocks' edge convolutions get no gradient, and
+            # DDP must be told so or it stops at the second step waiting for their buckets.
+            self.g_train = DistributedDataParallel(
+                self.generator, device_ids=ids, find_unused_parameters=weights["edge"] == 0.0
+            )
             if self.discriminator is not None:
                 self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids)
         if cfg["compile"]:
