@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,27 @@ def test_trains_with_cpu_smalls_departures_from_table_1(tmp_path: Path) -> None:
         load_weights(build_generator("torch", **small, lr_projection=True), path)
     with pytest.raises(ValueError, match="lr_projection"):  # and projected
         load_weights(build_generator("torch", **small, res1_dilations=(2, 4)), path)
+
+
+@pytest.mark.slow
+def test_edge_term_off_trains_and_leaves_the_edge_convolutions(tmp_path: Path) -> None:
+    faces = tmp_path / "faces"
+    write_faces(faces, 7)
+    weights = []
+    for steps in (1, 2):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            run = train_keras(
+                _config(steps, "loss.edge=0"), faces, tmp_path / f"{steps}", quiet=True
+            )
+        assert not [w for w in caught if "Gradients do not exist" in str(w.message)]
+        assert all(np.isfinite(v) for v in _losses(run["history"]).values())
+        assert not _losses(run["history"], "loss/edge")
+        weights.append(read_weights(Path(run["run"]) / "generator.safetensors")[0])
+    edge_convs = {k for k in weights[0] if k.startswith("edge") and ".conv." in k}
+    assert len(edge_convs) == 6, sorted(weights[0])
+    moved = {k for k in weights[0] if not np.array_equal(weights[0][k], weights[1][k])}
+    assert moved and not moved & edge_convs, sorted(moved)
 
 
 @pytest.mark.slow
