@@ -32,7 +32,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from faceloss.torch import psnr, ssim
+from faceloss.torch import EdgeBlock, psnr, ssim
 from reference_model.data import Augment, FaceDataset, split_files
 from reference_model.networks import (
     DiscriminatorArchitecture,
@@ -241,15 +241,17 @@ class Trainer:
         self.objective = GeneratorObjective(
             weights, float(loss["identity_temperature"]), canny_thresholds(loss)
         ).to(self.device)
+        if weights["edge"] == 0.0:
+            # Nothing trains the 1x1 convolutions that draw the edge maps: freeze them, or
+            # DDP stops at the second step waiting for their gradients.
+            for block in self.generator.modules():
+                if isinstance(block, EdgeBlock):
+                    block.conv.requires_grad_(False)
         self.g_train: torch.nn.Module = self.generator
         self.d_train: torch.nn.Module | None = self.discriminator
         if self.job.distributed:
             ids = [self.device.index] if self.device.type == "cuda" else None
-            # With the edge term off, the EdgeBlocks' edge convolutions get no gradient, and
-            # DDP must be told so or it stops at the second step waiting for their buckets.
-            self.g_train = DistributedDataParallel(
-                self.generator, device_ids=ids, find_unused_parameters=weights["edge"] == 0.0
-            )
+            self.g_train = DistributedDataParallel(self.generator, device_ids=ids)
             if self.discriminator is not None:
                 self.d_train = DistributedDataParallel(self.discriminator, device_ids=ids)
         if cfg["compile"]:
