@@ -267,6 +267,22 @@ def test_edge_targets_in_workers_equal_those_on_the_device(faces, tmp_path) -> N
     ]
 
 
+def test_edge_term_off_freezes_the_edge_convolutions_and_trains_the_rest(faces, tmp_path) -> None:
+    trainer = Trainer(
+        tiny_config("train.steps=2", "loss.edge=0"), faces, tmp_path, device="cpu", quiet=True
+    )
+    try:
+        before = {k: v.clone() for k, v in trainer.generator.state_dict().items()}
+        trainer.run()
+        after = trainer.generator.state_dict()
+    finally:
+        trainer.close()
+    frozen = {n for n, p in trainer.generator.named_parameters() if not p.requires_grad}
+    assert frozen == {f"edge{i}.conv.{w}" for i in (1, 2, 3) for w in ("weight", "bias")}
+    moved = {k for k in before if not torch.equal(before[k], after[k])}
+    assert moved and not moved & frozen, sorted(moved)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("edge", ["0.3", "0"])
 def test_ddp_two_gloo_processes_match_one_process_with_the_doubled_batch(
