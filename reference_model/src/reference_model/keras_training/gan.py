@@ -200,12 +200,7 @@ class EIPNetGAN(keras.Model):
             total = tf.add_n(list(terms.values()))
             scaled = self.optimizer.scale_loss(total)
         rate = tf.cast(self.optimizer.learning_rate, tf.float32)
-        # zero, not None, for the edge convolutions when the edge term is off: Adam then
-        # leaves them as they are, as torch's Adam does with no gradient
-        grads = [
-            tf.zeros(v.shape, v.dtype) if g is None else g
-            for g, v in zip(tape.gradient(scaled, variables), variables, strict=True)
-        ]
+        grads = tape.gradient(scaled, variables)
         self.optimizer.apply_gradients(zip(grads, variables, strict=True))
         if self.ema_decay:
             for average, weight in zip(self.ema_weights, variables, strict=True):

@@ -121,8 +121,13 @@ def build_training_model(
             if gan
             else None
         )
+        weights = weights_from_config(loss)
+        if weights["edge"] == 0.0:
+            # as the torch trainer: nothing trains the convolutions that draw the edge maps
+            for block in (generator.edge1, generator.edge2, generator.edge3):
+                block.conv.trainable = False
         objective = KerasGeneratorObjective(
-            weights_from_config(loss), float(loss["identity_temperature"]), _canny_kwargs(loss)
+            weights, float(loss["identity_temperature"]), _canny_kwargs(loss)
         )
         objective.build()
         model = EIPNetGAN(generator, objective, discriminator, ema_decay=float(train["ema"]))
