@@ -82,10 +82,10 @@ class Augment:
     its own draws: ``weight * face + (1 - weight) * partner``, the weight uniform in
     [0, 1], rounded back to 8 bits. The LR input and the edge targets are made from the
     blend, so every pair stays exact. With aligned faces the blends are new face-like
-    images; they did not stand in for more faces on the ``cpu-small`` recipe (20,000
-    steps with ``mixup=0.5``: gain over bicubic +1.62 dB on held-out CelebA-1000 faces
-    instead of +1.68, and +1.79 dB instead of +1.99 on the training faces), so no preset
-    turns it on.
+    images; they did not stand in for more faces on the ``cpu-small`` recipe (with the
+    edge weight 0.3 of the time, 20,000 steps with ``mixup=0.5``: gain over bicubic
+    +1.62 dB on held-out CelebA-1000 faces instead of +1.68, and +1.79 dB instead of
+    +1.99 on the training faces), so no preset turns it on.
 
     Angles are counter-clockwise (cv2's and ``numpy.rot90``'s sense). Every sample draws
     the same ten uniform numbers (flip, rotate, angle: :meth:`draw`; then dy, dx:
