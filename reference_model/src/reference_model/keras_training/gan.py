@@ -58,13 +58,13 @@ class EIPNetGAN(keras.Model):
         >>> from reference_model import build_generator
         >>> gan = EIPNetGAN(
         ...     build_generator("keras", channels=(8, 4, 4, 4)),
-        ...     KerasGeneratorObjective({"rgb": 1.0}),
+        ...     KerasGeneratorObjective({"rgb": 1.0, "edge": 0.03}),
         ... )
         >>> gan.compile(keras.optimizers.Adam(1e-3))
         >>> batch = {"lr": tf.random.uniform((2, 16, 16, 3)), "hr": tf.random.uniform((2, 128, 128, 3))}
         >>> history = gan.fit(tf.data.Dataset.from_tensors(batch).repeat(3), verbose=0, shuffle=False)
         >>> int(gan.step), sorted(history.history)
-        (3, ['loss', 'lr', 'rgb'])
+        (3, ['edge', 'loss', 'lr', 'rgb'])
     """
 
     def __init__(

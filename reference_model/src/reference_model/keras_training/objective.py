@@ -184,6 +184,6 @@ def weights_from_config(loss_config: Mapping[str, Any]) -> dict[str, float]:
     Example:
         >>> from reference_model.training.config import load_config
         >>> weights_from_config(load_config("cpu-small")["loss"])["edge"]
-        0.3
+        0.03
     """
     return {k: float(loss_config[k]) for k in TERMS}

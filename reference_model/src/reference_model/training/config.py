@@ -192,7 +192,7 @@ def load_config(
     Example:
         >>> config = load_config("cpu-small", ["train.steps=10"])
         >>> config["train"]["steps"], config["loss"]["edge"]
-        (10, 0.3)
+        (10, 0.03)
     """
     path = resolve_preset(name_or_path)
     with open(path, "rb") as stream:
