@@ -123,7 +123,8 @@ def build_training_model(
         )
         weights = weights_from_config(loss)
         if weights["edge"] == 0.0:
-            # as the torch trainer: nothing trains the convolutions that draw the edge maps
+            # Nothing trains the 1x1 convolutions that draw the edge maps: freeze them (as
+            # the torch trainer does), or Keras warns at every step that they get no gradient.
             for block in (generator.edge1, generator.edge2, generator.edge3):
                 block.conv.trainable = False
         objective = KerasGeneratorObjective(

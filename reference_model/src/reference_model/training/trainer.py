@@ -32,7 +32,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 
-from faceloss.torch import EdgeBlock, psnr, ssim
+from faceloss.torch import psnr, ssim
 from reference_model.data import Augment, FaceDataset, split_files
 from reference_model.networks import (
     DiscriminatorArchitecture,
@@ -242,11 +242,11 @@ class Trainer:
             weights, float(loss["identity_temperature"]), canny_thresholds(loss)
         ).to(self.device)
         if weights["edge"] == 0.0:
-            # Nothing trains the 1x1 convolutions that draw the edge maps: freeze them, or
-            # DDP stops at the second step waiting for their gradients.
-            for block in self.generator.modules():
-                if isinstance(block, EdgeBlock):
-                    block.conv.requires_grad_(False)
+            # Nothing trains the 1x1 convolutions that draw the edge maps: freeze them (as
+            # the Keras trainer does), or DDP stops at the second step waiting for their
+            # gradients.
+            for block in (self.generator.edge1, self.generator.edge2, self.generator.edge3):
+                block.conv.requires_grad_(False)
         self.g_train: torch.nn.Module = self.generator
         self.d_train: torch.nn.Module | None = self.discriminator
         if self.job.distributed:
