@@ -24,7 +24,13 @@ VARIANTS = ["paper", "official"]
 EXTRAS = [
     {},
     {"bicubic_skip": True},
-    {"bicubic_skip": True, "res1_dilations": (4, 2), "lr_projection": True},
+    {
+        "bicubic_skip": True,
+        "res1_dilations": (4, 2),
+        "lr_projection": True,
+        "res1_extra_blocks": 2,
+        "res1_extra_width": 24,
+    },
 ]
 EXTRA_IDS = ["table1", "bicubic-skip", "all-departures"]  # departures of the cpu-small preset
 
@@ -199,6 +205,62 @@ def test_res1_dilations_widen_the_receptive_field_with_the_same_weights() -> Non
     assert (reach(plain), reach(dilated)) == (7, 15)  # the dilated block sees the whole face
 
 
+def test_res1_extra_blocks_are_identity_skip_blocks_on_the_16x16_grid() -> None:
+    plain = build_generator("torch", channels=SMALL, res1_dilations=(2, 4)).double()
+    _randomise(plain, 5)
+    deep = build_generator(
+        "torch", channels=SMALL, res1_dilations=(2, 4), res1_extra_blocks=2
+    ).double()
+    extra = {k for k in deep.state_dict() if k.startswith("res1_extra.")}
+    assert set(deep.state_dict()) - set(plain.state_dict()) == extra
+    assert sorted(extra) == sorted(
+        f"res1_extra.{i}.conv{j}.{p}" for i in (0, 1) for j in (1, 2) for p in ("weight", "bias")
+    )
+    c0 = SMALL[0]
+    assert deep.architecture.parameter_count() == (
+        plain.architecture.parameter_count() + 2 * 2 * (c0 * c0 * 9 + c0)
+    )
+    assert sum(p.numel() for p in deep.parameters()) == deep.architecture.parameter_count()
+    assert all(
+        block.conv1.dilation == (1, 1) and block.conv2.in_channels == c0
+        for block in deep.res1_extra
+    )
+    assert deep.architecture.to_dict()["res1_extra_blocks"] == 2
+    assert "res1_extra_blocks" not in plain.architecture.to_dict()
+    assert "res1_extra_width" not in deep.architecture.to_dict()  # 0: channels[0]
+    narrow = GeneratorArchitecture(channels=SMALL, res1_extra_blocks=3, res1_extra_width=8)
+    assert narrow.to_dict()["res1_extra_width"] == 8
+    assert narrow.extra_widths() == (c0, 8, c0)
+    assert narrow.parameter_count() == (
+        plain.architecture.parameter_count() + 3 * (2 * c0 * 8 * 9 + 8 + c0)
+    )
+    net = build_generator("torch", architecture=narrow)
+    assert sum(p.numel() for p in net.parameters()) == narrow.parameter_count()
+
+    # with conv2 at zero, relu(conv2(...)) is 0 and each extra block passes its input on
+    state = {**plain.state_dict(), **{k: v for k, v in deep.state_dict().items() if k in extra}}
+    for key in extra:
+        if ".conv2." in key:
+            state[key] = torch.zeros_like(state[key])
+    deep.load_state_dict(state)
+    lr = torch.rand(2, 3, 16, 16, dtype=torch.float64)
+    with torch.no_grad():
+        assert torch.equal(deep(lr)[0], plain(lr)[0])
+        deep.res1_extra[1].conv2.bias.fill_(0.1)  # now the second block adds 0.1 everywhere
+        features = deep.conv0(lr)
+        x0 = deep.res1(features, features)
+        x1 = deep.res1_extra[0](x0, x0)
+        x2 = deep.res1_extra[1](x1, x1)
+    assert torch.equal(x1, x0)
+    assert torch.allclose(x2 - x1, torch.full_like(x1, 0.1))
+
+    for bad in (-1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="res1_extra_blocks"):
+            GeneratorArchitecture(res1_extra_blocks=bad)
+        with pytest.raises(ValueError, match="res1_extra_width"):
+            GeneratorArchitecture(res1_extra_width=bad)
+
+
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_lr_projection_makes_the_output_consistent_and_never_further_from_the_face(
     variant: str,
@@ -257,12 +319,48 @@ def test_load_weights_refuses_another_architecture_or_network(tmp_path) -> None:
         load_weights(build_generator("torch", channels=SMALL, res1_dilations=(4, 4)), path)
     with pytest.raises(ValueError, match="lr_projection"):
         load_weights(build_generator("torch", channels=SMALL, lr_projection=True), path)
+    with pytest.raises(ValueError, match="res1_extra_blocks"):
+        load_weights(build_generator("torch", channels=SMALL, res1_extra_blocks=1), path)
     disc = build_discriminator("torch", channels=SMALL_D, fc=8)
     with pytest.raises(ValueError, match="holds a generator"):
         load_weights(disc, path)
     (tmp_path / "junk.safetensors").write_bytes(b"not a safetensors file")
     with pytest.raises(ValueError, match=r"junk\.safetensors"):
         load_weights(build_generator("torch", channels=SMALL), tmp_path / "junk.safetensors")
+
+
+def test_float16_weights_files_are_half_the_bytes_and_load_into_both_backends(tmp_path) -> None:
+    from reference_model.weights import read_weights, recast_weights
+
+    source = build_generator("torch", channels=SMALL, bicubic_skip=True, res1_extra_blocks=1)
+    _randomise(source, 6)
+    full = save_weights(source, tmp_path / "g32.safetensors")
+    half = save_weights(source, tmp_path / "g16.safetensors", dtype="float16")
+    state, _ = read_weights(half)
+    assert {v.dtype for v in state.values()} == {np.dtype(np.float16)}
+    payload = sum(v.size for v in state.values())
+    saved = full.stat().st_size - half.stat().st_size  # 4 -> 2 bytes a weight, and the
+    assert 0 <= saved - 2 * payload < 100  # header's byte offsets are shorter numbers
+    lr = _random_lr(seed=7)
+    reference = _torch_outputs(source, lr)[0]
+    for backend in ("torch", "keras"):
+        net = build_generator(backend, architecture=source.architecture)
+        load_weights(net, half)
+        weights = net.parameters() if backend == "torch" else net.weights
+        assert {str(w.dtype).removeprefix("torch.") for w in weights} == {"float32"}
+        sr = (_torch_outputs if backend == "torch" else _keras_outputs)(net, lr)[0]
+        difference = np.abs(sr - reference).max()
+        assert 0 < difference < 2e-3  # the weights were rounded, and only that
+    with pytest.raises(ValueError, match="dtype"):
+        save_weights(source, tmp_path / "g.safetensors", dtype="bfloat16")
+
+    recast, meta = read_weights(recast_weights(full, tmp_path / "r.safetensors"))
+    assert meta == read_weights(full)[1]  # the recipe and architecture travel along
+    assert all(
+        np.array_equal(recast[k], v) and recast[k].dtype == v.dtype for k, v in state.items()
+    )
+    with pytest.raises(ValueError, match="dtype"):
+        recast_weights(full, tmp_path / "r.safetensors", dtype="int8")
 
 
 def test_copy_weights_refuses_a_mismatch() -> None:

@@ -200,8 +200,9 @@ def save_weights(
     *,
     training_command: str | None = None,
     metadata: Mapping[str, Any] | None = None,
+    dtype: str = "float32",
 ) -> Path:
-    """Write a network's weights to a safetensors file (torch layout, float32).
+    """Write a network's weights to a safetensors file (torch layout, float32 or float16).
 
     The file is written to a temporary name beside ``path``, flushed and renamed, so a
     crash never leaves a half-written file under ``path``.
@@ -211,6 +212,9 @@ def save_weights(
         path: the ``.safetensors`` file to write.
         training_command: the command that trained it (stored in the metadata).
         metadata: more metadata (values that are not strings are stored as JSON).
+        dtype: ``"float32"`` (training's checkpoints) or ``"float16"`` (half the bytes, for
+            shipping: each weight rounded to 11 significant bits). :func:`load_weights`
+            reads either into a network of any dtype.
 
     Returns:
         ``path`` as a :class:`~pathlib.Path`.
@@ -223,16 +227,25 @@ def save_weights(
         >>> read_weights(path)[1]["network"]
         'generator'
     """
+    state = {k: v.astype(_check_dtype(dtype)) for k, v in torch_layout_state(model).items()}
+    return _write(state, _metadata(model, training_command, metadata), Path(path))
+
+
+def _check_dtype(dtype: str) -> str:
+    if dtype not in ("float32", "float16"):
+        raise ValueError(f"dtype must be 'float32' or 'float16', got {dtype!r}")
+    return dtype
+
+
+def _write(state: Mapping[str, np.ndarray], meta: Mapping[str, str], path: Path) -> Path:
+    """Write a safetensors file atomically: temporary name, fsync, rename."""
     from safetensors.numpy import save_file
 
-    path = Path(path)
-    state = torch_layout_state(model)
-    meta = _metadata(model, training_command, metadata)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
     try:
-        save_file(state, tmp, metadata=meta)
+        save_file(dict(state), tmp, metadata=dict(meta))
         with open(tmp, "rb") as stream:
             os.fsync(stream.fileno())
         os.replace(tmp, path)
@@ -240,6 +253,37 @@ def save_weights(
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def recast_weights(
+    source: str | os.PathLike[str], path: str | os.PathLike[str], dtype: str = "float16"
+) -> Path:
+    """Copy a weights file with its tensors in another dtype and its metadata unchanged.
+
+    How a run's ``best.safetensors`` (float32) becomes a shipped file of half the bytes.
+
+    Args:
+        source: a file written by :func:`save_weights` (e.g. by ``eipnet train``).
+        path: the file to write (atomically, as :func:`save_weights` does).
+        dtype: ``"float16"`` or ``"float32"``.
+
+    Returns:
+        ``path`` as a :class:`~pathlib.Path`.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> from reference_model import build_generator
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> full = save_weights(build_generator("torch", channels=(8, 4, 4, 4)), folder / "a")
+        >>> half = recast_weights(full, folder / "b")
+        >>> read_weights(half)[0]["conv0.weight"].dtype
+        dtype('float16')
+        >>> read_weights(half)[1] == read_weights(full)[1]
+        True
+    """
+    state, meta = read_weights(source)
+    dtype = _check_dtype(dtype)
+    return _write({k: v.astype(dtype) for k, v in state.items()}, meta, Path(path))
 
 
 def read_weights(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:

@@ -34,6 +34,8 @@ def build_generator(
     bicubic_skip: bool = False,
     res1_dilations: tuple[int, int] = (1, 1),
     lr_projection: bool = False,
+    res1_extra_blocks: int = 0,
+    res1_extra_width: int = 0,
     architecture: GeneratorArchitecture | None = None,
     channels_last: bool = True,
     dtype: str | None = None,
@@ -59,7 +61,10 @@ def build_generator(
         lr_projection: end with the projection onto the outputs whose 8x8 box means equal
             the input (not in the paper), see
             :class:`GeneratorArchitecture`.
-        architecture: a complete description instead of the six arguments above.
+        res1_extra_blocks: plain residual blocks after residual block 1 on the 16x16 grid
+            (not in the paper, which has none), see :class:`GeneratorArchitecture`.
+        res1_extra_width: the inner width of those blocks (0: ``channels[0]``).
+        architecture: a complete description instead of the eight arguments above.
         channels_last: torch only: run in ``channels_last`` memory format (the default,
             1.9x faster on CPU and tensor-core friendly on GPU); the module's parameters
             are converted too.
@@ -82,6 +87,8 @@ def build_generator(
             "bicubic_skip": bicubic_skip,
             "res1_dilations": tuple(res1_dilations),
             "lr_projection": lr_projection,
+            "res1_extra_blocks": res1_extra_blocks,
+            "res1_extra_width": res1_extra_width,
         }
         if channels is not None:
             kwargs["channels"] = tuple(channels)

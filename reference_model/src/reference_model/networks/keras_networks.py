@@ -140,6 +140,10 @@ class KerasEIPNetGenerator(keras.Model):
         self.res1 = KerasResidualBlock(
             widths[0][1], widths[0][2], arch.res1_dilations, name="res1", dtype=policy
         )
+        self.res1_extra = [
+            KerasResidualBlock(*arch.extra_widths()[1:], name=f"res1_extra_{i}", dtype=policy)
+            for i in range(arch.res1_extra_blocks)
+        ]
         self.up1 = up(c1, "up1")
         self.edge1 = EdgeBlock(arch.pool_sizes[0], relu=relu, name="edge1", dtype=policy)
         self.res2 = KerasResidualBlock(widths[1][1], widths[1][2], name="res2", dtype=policy)
@@ -175,6 +179,8 @@ class KerasEIPNetGenerator(keras.Model):
         scale = self.architecture.data_scale
         x = self.conv0(lr * scale if scale != 1.0 else lr)
         x = self.res1([x, x])
+        for block in self.res1_extra:
+            x = block([x, x])
         up = self.up1(x)
         x, edge1 = self.edge1(up)
         x = self.res2([x, up])

@@ -91,6 +91,9 @@ class EIPNetGenerator(nn.Module):
         relu = arch.official
         self.conv0 = nn.Conv2d(3, c0, 3, padding=1)
         self.res1 = ResidualBlock(*widths[0], dilations=arch.res1_dilations)
+        self.res1_extra = nn.ModuleList(
+            ResidualBlock(*arch.extra_widths()) for _ in range(arch.res1_extra_blocks)
+        )
         self.up1 = nn.ConvTranspose2d(c0, c1, 4, stride=2, padding=1)
         self.edge1 = EdgeBlock(c1, pool_size=arch.pool_sizes[0], relu=relu)
         self.res2 = ResidualBlock(*widths[1])
@@ -136,6 +139,8 @@ class EIPNetGenerator(nn.Module):
         scale = self.architecture.data_scale
         x = self.conv0(lr * scale if scale != 1.0 else lr)
         x = self.res1(x, x)
+        for block in self.res1_extra:
+            x = block(x, x)
         up = torch.relu(self.up1(x))
         x, edge1 = self.edge1(up)
         x = self.res2(x, up)

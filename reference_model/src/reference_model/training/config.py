@@ -33,6 +33,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "res1_dilations": [1, 1],  # residual block 1's conv dilations (not in the paper)
         "lr_projection": False,  # make the output's 8x8 box means equal the input (not in
         # the paper; needs data.degradation = "progressive-bilinear")
+        "res1_extra_blocks": 0,  # plain residual blocks after block 1 at 16x16 (not in it)
+        "res1_extra_width": 0,  # their inner width; 0: model.channels[0]
     },
     "discriminator": {
         "channels": [128, 128, 256, 256, 256, 512, 512],  # Table 2

@@ -105,6 +105,8 @@ def generator_architecture(config: Mapping[str, Any]) -> GeneratorArchitecture:
         bicubic_skip=bool(model["bicubic_skip"]),
         res1_dilations=tuple(model["res1_dilations"]),
         lr_projection=bool(model["lr_projection"]),
+        res1_extra_blocks=model["res1_extra_blocks"],
+        res1_extra_width=model["res1_extra_width"],
     )
 
 
