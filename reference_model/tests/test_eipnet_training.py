@@ -182,6 +182,30 @@ def test_keep_last_and_best_by_validation_psnr(shared_data, tmp_path) -> None:
     assert (tmp_path / "tensorboard").is_dir()
 
 
+def test_tensorboard_logs_without_importing_tensorflow(faces, tmp_path) -> None:
+    """A torch run writes its event files with tensorboard's stub, not TensorFlow: no
+    seconds of TensorFlow start-up and no oneDNN log lines, even with the Keras extra."""
+    pytest.importorskip("tensorboard")
+    script = f"""
+import sys
+from pathlib import Path
+from reference_model.training import Trainer
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from eipnet_train_helpers import tiny_config
+Trainer(tiny_config("train.steps=2"), {str(faces)!r}, {str(tmp_path)!r}, device="cpu",
+        quiet=True).run()
+assert "tensorflow" not in sys.modules, "TensorFlow was imported"
+assert "tensorboard.compat.notf" not in sys.modules  # the marker is not left behind
+print(sorted(p.name[:20] for p in Path({str(tmp_path)!r}, "tensorboard").iterdir()))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "events.out.tfevent" in done.stdout
+    assert "oneDNN" not in done.stderr
+
+
 def test_ema_weights_are_what_the_run_ships(faces, tmp_path) -> None:
     trainer = Trainer(
         tiny_config("train.steps=3", "train.ema=0.5"), faces, tmp_path, device="cpu", quiet=True

@@ -22,6 +22,7 @@ import os
 import signal
 import sys
 import time
+import types
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -87,6 +88,28 @@ def resolve_amp(amp: str, device: torch.device) -> str:
 
 def _amp_dtype(amp: str) -> torch.dtype | None:
     return {"off": None, "bf16": torch.bfloat16, "fp16": torch.float16}[amp]
+
+
+@contextlib.contextmanager
+def _tensorboard_without_tensorflow() -> Iterator[None]:
+    """Let ``torch.utils.tensorboard`` load without importing TensorFlow.
+
+    Its import resolves tensorboard's lazy ``tensorboard.compat.tf``, which imports
+    TensorFlow when installed (the Keras extra): seconds of start-up and oneDNN log lines
+    in a torch run. The marker module ``tensorboard.compat.notf`` (what tensorboard's
+    TensorFlow-free build ships) makes it pick its own stub, which writes the same event
+    files, as it does where TensorFlow is absent. The marker is removed afterwards; a
+    process that has already imported TensorFlow is left as it is.
+    """
+    marker = "tensorboard.compat.notf"
+    add = "tensorflow" not in sys.modules and marker not in sys.modules
+    if add:
+        sys.modules[marker] = types.ModuleType(marker)
+    try:
+        yield
+    finally:
+        if add:
+            sys.modules.pop(marker, None)
 
 
 def generator_architecture(config: Mapping[str, Any]) -> GeneratorArchitecture:
@@ -526,7 +549,8 @@ class Trainer:
         if not self.job.is_main:
             return
         try:
-            from torch.utils.tensorboard import SummaryWriter
+            with _tensorboard_without_tensorflow():
+                from torch.utils.tensorboard import SummaryWriter
         except ImportError:  # the eipnet[tensorboard] extra is not installed
             self._print("note: tensorboard is not installed; no TensorBoard logs")
             return
