@@ -33,8 +33,8 @@ from reference_model.keras_training import (  # noqa: E402
 from reference_model.training.config import load_config  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-# A narrow EIPNet without cpu-small's departures from Table 1 (bicubic skip, dilated
-# residual block 1, LR projection; the skip would start the loss near its floor, and the
+# A narrow EIPNet without cpu-small's departures from Table 1 (extra 16x16 blocks, bicubic
+# skip, dilated residual block 1, LR projection; the skip would start the loss near its floor, and the
 # checks below watch it fall) and a narrow discriminator; 7 faces split into 4
 # for training (one batch of 4, no augmentation: the same faces every step) and 3 for
 # validation; cpu-small's learning rate, constant; the GAN phase from step 6 of 8.
@@ -43,6 +43,7 @@ OVERRIDES = [
     "model.bicubic_skip=false",
     "model.res1_dilations=[1, 1]",
     "model.lr_projection=false",
+    "model.res1_extra_blocks=0",
     "discriminator.channels=[4, 4, 8, 8, 8, 8, 8]",
     "discriminator.fc=8",
     "loss.adversarial=0.005",
@@ -183,18 +184,27 @@ def test_trains_with_cpu_smalls_departures_from_table_1(tmp_path: Path) -> None:
     faces = tmp_path / "faces"
     write_faces(faces, 7)
     config = _config(
-        3, "model.bicubic_skip=true", "model.res1_dilations=[2, 4]", "model.lr_projection=true"
+        3,
+        "model.bicubic_skip=true",
+        "model.res1_dilations=[2, 4]",
+        "model.lr_projection=true",
+        "model.res1_extra_blocks=2",
     )
     run = train_keras(config, faces, tmp_path / "run", quiet=True)
     total = _losses(run["history"])
     assert all(np.isfinite(v) for v in total.values()) and total[3] < total[1], total
     path = Path(run["run"]) / "generator.safetensors"
-    small = {"channels": (16, 8, 8, 8), "bicubic_skip": True}
+    small = {"channels": (16, 8, 8, 8), "bicubic_skip": True, "res1_extra_blocks": 2}
     load_weights(build_generator("torch", **small, res1_dilations=(2, 4), lr_projection=True), path)
     with pytest.raises(ValueError, match="res1_dilations"):  # the file says it is dilated
         load_weights(build_generator("torch", **small, lr_projection=True), path)
     with pytest.raises(ValueError, match="lr_projection"):  # and projected
         load_weights(build_generator("torch", **small, res1_dilations=(2, 4)), path)
+    with pytest.raises(ValueError, match="res1_extra_blocks"):  # and deeper at 16x16
+        deep = {**small, "res1_extra_blocks": 1}
+        load_weights(
+            build_generator("torch", **deep, res1_dilations=(2, 4), lr_projection=True), path
+        )
 
 
 @pytest.mark.slow
