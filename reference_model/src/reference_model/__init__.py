@@ -2,7 +2,7 @@
 
 Networks (:func:`build_generator`, :func:`build_discriminator`) in PyTorch and Keras,
 weights as safetensors readable by both (:func:`save_weights`, :func:`load_weights`,
-:func:`copy_weights`), the paper's data pipeline (:mod:`reference_model.data`), training,
+:func:`copy_weights`, :func:`recast_weights`), the paper's data pipeline (:mod:`reference_model.data`), training,
 evaluation and the ``eipnet`` command.
 
 >>> from reference_model import build_generator
@@ -16,7 +16,13 @@ from reference_model.networks import (
     build_discriminator,
     build_generator,
 )
-from reference_model.weights import copy_weights, load_weights, read_weights, save_weights
+from reference_model.weights import (
+    copy_weights,
+    load_weights,
+    read_weights,
+    recast_weights,
+    save_weights,
+)
 
 __version__ = "0.1.0"
 
@@ -29,5 +35,6 @@ __all__ = [
     "copy_weights",
     "load_weights",
     "read_weights",
+    "recast_weights",
     "save_weights",
 ]

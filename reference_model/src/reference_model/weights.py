@@ -227,7 +227,8 @@ def save_weights(
         >>> read_weights(path)[1]["network"]
         'generator'
     """
-    state = {k: v.astype(_check_dtype(dtype)) for k, v in torch_layout_state(model).items()}
+    dtype = _check_dtype(dtype)
+    state = {k: v.astype(dtype) for k, v in torch_layout_state(model).items()}
     return _write(state, _metadata(model, training_command, metadata), Path(path))
 
 
