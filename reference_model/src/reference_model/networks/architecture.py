@@ -174,7 +174,14 @@ class GeneratorArchitecture:
         return [(c0, c0, c0), (2 * c1, 2 * c1, c1), (2 * c2, 2 * c2, c2)]
 
     def extra_widths(self) -> tuple[int, int, int]:
-        """``(in, mid, out)`` channels of each of the ``res1_extra_blocks``."""
+        """``(in, mid, out)`` channels of each of the ``res1_extra_blocks``.
+
+        Example:
+            >>> GeneratorArchitecture(channels=(128, 64, 32, 16), res1_extra_blocks=4).extra_widths()
+            (128, 128, 128)
+            >>> GeneratorArchitecture(channels=(128, 64, 32, 16), res1_extra_width=64).extra_widths()
+            (128, 64, 128)
+        """
         c0 = self.channels[0]
         return c0, self.res1_extra_width or c0, c0
 
