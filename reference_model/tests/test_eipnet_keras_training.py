@@ -34,8 +34,8 @@ from reference_model.training.config import load_config  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 # A narrow EIPNet without cpu-small's departures from Table 1 (extra 16x16 blocks, bicubic
-# skip, dilated residual block 1, LR projection; the skip would start the loss near its floor, and the
-# checks below watch it fall) and a narrow discriminator; 7 faces split into 4
+# skip, dilated residual block 1, LR projection; the skip would start the loss near its
+# floor, and the checks below watch it fall) and a narrow discriminator; 7 faces split into 4
 # for training (one batch of 4, no augmentation: the same faces every step) and 3 for
 # validation; cpu-small's learning rate, constant; the GAN phase from step 6 of 8.
 OVERRIDES = [

@@ -2,8 +2,8 @@
 
 Networks (:func:`build_generator`, :func:`build_discriminator`) in PyTorch and Keras,
 weights as safetensors readable by both (:func:`save_weights`, :func:`load_weights`,
-:func:`copy_weights`, :func:`recast_weights`), the paper's data pipeline (:mod:`reference_model.data`), training,
-evaluation and the ``eipnet`` command.
+:func:`copy_weights`, :func:`recast_weights`), the paper's data pipeline
+(:mod:`reference_model.data`), training, evaluation and the ``eipnet`` command.
 
 >>> from reference_model import build_generator
 >>> build_generator("torch").architecture.parameter_count()

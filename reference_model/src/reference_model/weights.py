@@ -290,6 +290,9 @@ def recast_weights(
 def read_weights(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Read an EIPNet safetensors file: ``(torch-layout arrays, metadata)``.
 
+    The arrays keep the file's dtype: float32, or float16 for a file written with
+    ``dtype="float16"`` or by :func:`recast_weights` (the shipped ``cpu-small``).
+
     Raises:
         FileNotFoundError: no file at ``path``.
         ValueError: the file is not a safetensors file written by :func:`save_weights`.
