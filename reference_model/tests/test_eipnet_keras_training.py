@@ -208,6 +208,20 @@ def test_trains_with_cpu_smalls_departures_from_table_1(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_rgb_norm_l1_trains_on_the_mean_absolute_error(tmp_path: Path) -> None:
+    faces = tmp_path / "faces"
+    write_faces(faces, 7)
+    first_rgb = {}
+    for norm in ("l2", "l1"):
+        run = train_keras(_config(1, f"loss.rgb_norm={norm}"), faces, tmp_path / norm, quiet=True)
+        first_rgb[norm] = _losses(run["history"], "loss/rgb")[1]
+    # The same seed, so the same first batch and outputs: mean |e| lies between mean e^2
+    # (errors below 1) and sqrt(mean e^2) (Jensen), and equals neither.
+    l1, l2 = first_rgb["l1"], first_rgb["l2"]
+    assert l2 < l1 < l2**0.5, first_rgb
+
+
+@pytest.mark.slow
 def test_edge_term_off_trains_and_leaves_the_edge_convolutions(tmp_path: Path) -> None:
     faces = tmp_path / "faces"
     write_faces(faces, 7)
@@ -239,7 +253,8 @@ def test_tensorboard_scalars_and_images(runs: dict[str, Any]) -> None:
     assert {"loss/discriminator", "val/psnr", "lr_sr_hr"} <= tags
 
 
-def test_objective_matches_the_torch_objective() -> None:
+@pytest.mark.parametrize("rgb_norm", ["l2", "l1"])
+def test_objective_matches_the_torch_objective(rgb_norm: str) -> None:
     from reference_model.training.losses import GeneratorObjective
     from reference_model.training.losses import discriminator_loss as torch_d_loss
 
@@ -248,24 +263,31 @@ def test_objective_matches_the_torch_objective() -> None:
     hr = rng.random((2, 128, 128, 3), dtype=np.float32)
     edges = [rng.random((2, s, s, 1), dtype=np.float32) for s in (32, 64, 128)]
     logits = rng.normal(size=(2, 1)).astype(np.float32)
-    weights = {"rgb": 1.0, "edge": 0.3, "lc": 1.0, "adversarial": 5e-3}
-    mine = KerasGeneratorObjective(weights)(sr, edges, hr, fake_logits=logits)
+    weights = {"rgb": 2.0, "edge": 0.3, "lc": 1.0, "adversarial": 5e-3}
+    mine = KerasGeneratorObjective(weights, rgb_norm=rgb_norm)(sr, edges, hr, fake_logits=logits)
 
     def nchw(a: np.ndarray) -> Any:
         return torch.from_numpy(a.transpose(0, 3, 1, 2).copy())
 
-    theirs = GeneratorObjective(weights)(
+    theirs = GeneratorObjective(weights, rgb_norm=rgb_norm)(
         nchw(sr), [nchw(e) for e in edges], nchw(hr), fake_logits=torch.from_numpy(logits)
     )
     assert sorted(mine) == sorted(theirs) == ["adversarial", "edge", "lc", "rgb"]
     for name in mine:
         assert float(mine[name]) == pytest.approx(float(theirs[name]), rel=1e-5), name
+    error = sr.astype(np.float64) - hr
+    expected = np.abs(error).mean() if rgb_norm == "l1" else np.square(error).mean()
+    assert float(mine["rgb"]) == pytest.approx(2.0 * expected, rel=1e-5)
     real = rng.normal(size=(2, 1)).astype(np.float32)
     assert float(discriminator_loss(real, logits)) == pytest.approx(
         float(torch_d_loss(torch.from_numpy(real), torch.from_numpy(logits))), rel=1e-5
     )
     with pytest.raises(ValueError, match="weights\\['edge'\\]"):
         KerasGeneratorObjective({"edge": -1.0})
+    with pytest.raises(ValueError, match=r"loss\.rgb_norm .*'l3'"):
+        KerasGeneratorObjective({"rgb": 1.0}, rgb_norm="l3")
+    with pytest.raises(ValueError, match=r"loss\.rgb_norm .*'l3'"):
+        GeneratorObjective({"rgb": 1.0}, rgb_norm="l3")
 
 
 def test_schedule_matches_the_torch_trainer() -> None:

@@ -307,6 +307,20 @@ def test_edge_term_off_freezes_the_edge_convolutions_and_trains_the_rest(faces, 
     assert moved and not moved & frozen, sorted(moved)
 
 
+def test_rgb_norm_l1_trains_on_the_mean_absolute_error(faces, tmp_path) -> None:
+    first_rgb = {}
+    for norm in ("l2", "l1"):
+        config = tiny_config("train.steps=1", "loss.edge=0", f"loss.rgb_norm={norm}")
+        train(config, faces, tmp_path / norm, device="cpu", quiet=True)
+        first_rgb[norm] = _log(tmp_path / norm)[0]["loss/rgb"]
+    # The same seed, so the same first batch and outputs: mean |e| lies between mean e^2
+    # (errors below 1) and sqrt(mean e^2) (Jensen), and equals neither.
+    l1, l2 = first_rgb["l1"], first_rgb["l2"]
+    assert l2 < l1 < l2**0.5, first_rgb
+    with pytest.raises(ValueError, match=r"loss\.rgb_norm .*'l3'"):
+        train(tiny_config("loss.rgb_norm=l3"), faces, tmp_path / "bad", device="cpu", quiet=True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("edge", ["0.3", "0"])
 def test_ddp_two_gloo_processes_match_one_process_with_the_doubled_batch(

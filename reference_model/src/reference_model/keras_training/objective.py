@@ -18,14 +18,15 @@ import keras
 import tensorflow as tf
 
 from faceloss.tf import EdgeLoss, JSIdentityLoss, LuminanceChrominanceLoss, edge_targets
-from reference_model.training.losses import TERMS
+from reference_model.training.losses import TERMS, check_rgb_norm
 
 
 class KerasGeneratorObjective:
     r"""Eq. 11 for the generator, NHWC, returning every weighted term by name.
 
     What :class:`reference_model.training.GeneratorObjective` computes, from
-    :mod:`faceloss.tf`: ``rgb`` is the mean squared error (eq. 9), ``edge``
+    :mod:`faceloss.tf`: ``rgb`` is the mean squared error (eq. 9; mean absolute error
+    with ``rgb_norm="l1"``), ``edge``
     :class:`faceloss.tf.EdgeLoss` against :func:`faceloss.tf.edge_targets`, ``lc``
     :class:`faceloss.tf.LuminanceChrominanceLoss`, ``identity``
     :class:`faceloss.tf.JSIdentityLoss` (dlib's network, on ``sr`` clipped to [0, 1]) and
@@ -41,9 +42,11 @@ class KerasGeneratorObjective:
         canny: :func:`faceloss.tf.edge_targets` keyword arguments (``low``/``high`` for
             fixed thresholds, none for the adaptive ones of eqs. 1-2); see
             :func:`reference_model.training.losses.canny_thresholds` as ``low``/``high``.
+        rgb_norm: ``L_rgb``'s error, ``"l2"`` (eq. 9) or ``"l1"`` (not in the paper).
 
     Raises:
-        ValueError: an unknown term, or a negative or non-finite weight (named).
+        ValueError: an unknown term, or a negative or non-finite weight (named), or an
+            unknown ``rgb_norm``.
 
     Example:
         >>> import tensorflow as tf
@@ -53,6 +56,9 @@ class KerasGeneratorObjective:
         >>> terms = objective(sr, edges, hr)
         >>> sorted(terms), terms["rgb"].shape
         (['edge', 'lc', 'rgb'], TensorShape([]))
+        >>> l1 = KerasGeneratorObjective({"rgb": 1}, rgb_norm="l1")
+        >>> float(l1(tf.zeros((1, 8, 8, 3)), [], tf.fill((1, 8, 8, 3), 0.5))["rgb"])
+        0.5
     """
 
     def __init__(
@@ -60,6 +66,7 @@ class KerasGeneratorObjective:
         weights: Mapping[str, float],
         identity_temperature: float = 0.5,
         canny: Mapping[str, float] | None = None,
+        rgb_norm: str = "l2",
     ) -> None:
         unknown = set(weights) - set(TERMS)
         if unknown:
@@ -69,7 +76,11 @@ class KerasGeneratorObjective:
             if not 0.0 <= value < float("inf"):
                 raise ValueError(f"weights[{name!r}] must be finite and >= 0, got {value}")
         self.canny = dict(canny or {})
-        self.mse = keras.losses.MeanSquaredError(name="rgb")
+        self.rgb_error = (
+            keras.losses.MeanAbsoluteError(name="rgb")
+            if check_rgb_norm(rgb_norm) == "l1"
+            else keras.losses.MeanSquaredError(name="rgb")
+        )
         self.edge = EdgeLoss()
         self.lc = LuminanceChrominanceLoss()
         self.bce = keras.losses.BinaryCrossentropy(from_logits=True, name="adversarial")
@@ -140,7 +151,7 @@ class KerasGeneratorObjective:
         hr = tf.cast(hr, tf.float32)
         terms: dict[str, tf.Tensor] = {}
         if w["rgb"]:
-            terms["rgb"] = w["rgb"] * self.mse(hr, sr)
+            terms["rgb"] = w["rgb"] * self.rgb_error(hr, sr)
         if w["edge"]:
             if targets is None:
                 targets = self.targets(hr)

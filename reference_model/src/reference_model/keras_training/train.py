@@ -128,7 +128,10 @@ def build_training_model(
             for block in (generator.edge1, generator.edge2, generator.edge3):
                 block.conv.trainable = False
         objective = KerasGeneratorObjective(
-            weights, float(loss["identity_temperature"]), _canny_kwargs(loss)
+            weights,
+            float(loss["identity_temperature"]),
+            _canny_kwargs(loss),
+            rgb_norm=str(loss["rgb_norm"]),
         )
         objective.build()
         model = EIPNetGAN(generator, objective, discriminator, ema_decay=float(train["ema"]))

@@ -42,6 +42,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "loss": {
         "rgb": 1.0,  # L_rgb (eq. 9)
+        "rgb_norm": "l2",  # L_rgb's error: "l2" (eq. 9's squared error) | "l1" (absolute
+        # error, as EDSR and BasicSR train; not in the paper)
         "edge": 0.3,  # gamma (eq. 3), official lambda_edge
         "lc": 1.0,  # L_lc (eq. 8)
         "identity": 0.0,  # alpha (eqs. 4-6); the paper gives no value

@@ -19,6 +19,23 @@ from reference_model.data import edges_torch
 TERMS = ("rgb", "edge", "lc", "identity", "adversarial")
 """Names of the generator's loss terms, as in the ``[loss]`` configuration section."""
 
+RGB_NORMS = ("l2", "l1")
+"""The errors ``L_rgb`` can take (``loss.rgb_norm``): eq. 9's squared error, or absolute."""
+
+
+def check_rgb_norm(rgb_norm: str) -> str:
+    """``rgb_norm`` if it is one of :data:`RGB_NORMS`, else a ``ValueError`` naming them.
+
+    Shared by the torch and Keras objectives, so that both accept the same values.
+
+    Example:
+        >>> check_rgb_norm("l1")
+        'l1'
+    """
+    if rgb_norm not in RGB_NORMS:
+        raise ValueError(f"loss.rgb_norm must be one of {RGB_NORMS}, got {rgb_norm!r}")
+    return rgb_norm
+
 
 def canny_thresholds(loss_config: Mapping[str, Any]) -> tuple[float, float] | None:
     """The configured fixed Canny ``(low, high)``, or ``None`` for adaptive thresholds.
@@ -48,6 +65,8 @@ class GeneratorObjective(nn.Module):
             (``edge`` is gamma, ``identity`` alpha, ``adversarial`` beta).
         identity_temperature: softmax temperature of :class:`faceloss.torch.JSIdentityLoss`.
         canny: fixed Canny ``(low, high)``, or ``None`` for the adaptive thresholds.
+        rgb_norm: ``L_rgb``'s error, ``"l2"`` (eq. 9: mean squared error) or ``"l1"``
+            (mean absolute error, as EDSR and BasicSR train; not in the paper).
 
     Example:
         >>> objective = GeneratorObjective({"rgb": 1, "edge": 0.3, "lc": 1})
@@ -56,6 +75,9 @@ class GeneratorObjective(nn.Module):
         >>> terms = objective(sr, edges, torch.rand(2, 3, 128, 128))
         >>> sorted(terms)
         ['edge', 'lc', 'rgb']
+        >>> l1 = GeneratorObjective({"rgb": 1}, rgb_norm="l1")
+        >>> float(l1(torch.zeros(1, 3, 8, 8), [], torch.full((1, 3, 8, 8), 0.5))["rgb"])
+        0.5
     """
 
     def __init__(
@@ -63,6 +85,7 @@ class GeneratorObjective(nn.Module):
         weights: Mapping[str, float],
         identity_temperature: float = 0.5,
         canny: tuple[float, float] | None = None,
+        rgb_norm: str = "l2",
     ) -> None:
         super().__init__()
         unknown = set(weights) - set(TERMS)
@@ -73,6 +96,7 @@ class GeneratorObjective(nn.Module):
             if not value >= 0.0:
                 raise ValueError(f"loss weight {name} must be >= 0, got {value}")
         self.canny = canny
+        self.rgb_error = F.l1_loss if check_rgb_norm(rgb_norm) == "l1" else F.mse_loss
         self.lc = LuminanceChrominanceLoss()
         self.edge = EdgeLoss()
         self.identity = (
@@ -112,7 +136,7 @@ class GeneratorObjective(nn.Module):
         sr = sr.float()
         terms: dict[str, torch.Tensor] = {}
         if w["rgb"]:
-            terms["rgb"] = w["rgb"] * F.mse_loss(sr, hr)
+            terms["rgb"] = w["rgb"] * self.rgb_error(sr, hr)
         if w["edge"]:
             if targets is None:
                 targets = self.targets(hr)

@@ -264,7 +264,10 @@ class Trainer:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp == "fp16")
         weights = {k: float(loss[k]) for k in ("rgb", "edge", "lc", "identity", "adversarial")}
         self.objective = GeneratorObjective(
-            weights, float(loss["identity_temperature"]), canny_thresholds(loss)
+            weights,
+            float(loss["identity_temperature"]),
+            canny_thresholds(loss),
+            rgb_norm=str(loss["rgb_norm"]),
         ).to(self.device)
         if weights["edge"] == 0.0:
             # Nothing trains the 1x1 convolutions that draw the edge maps: freeze them (as
