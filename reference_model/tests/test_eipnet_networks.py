@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import numpy as np
 import pytest
 import torch
@@ -361,6 +364,20 @@ def test_float16_weights_files_are_half_the_bytes_and_load_into_both_backends(tm
     )
     with pytest.raises(ValueError, match="dtype"):
         recast_weights(full, tmp_path / "r.safetensors", dtype="int8")
+
+
+def test_weights_files_get_the_permissions_open_would_give(tmp_path) -> None:
+    from reference_model.weights import recast_weights
+
+    source = build_generator("torch", channels=SMALL)
+    old = os.umask(0o027)
+    try:
+        paths = [save_weights(source, tmp_path / "g.safetensors")]
+        paths.append(recast_weights(paths[0], tmp_path / "h.safetensors"))
+    finally:
+        os.umask(old)
+    for path in paths:  # not mkstemp's private 0600
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
 
 
 def test_copy_weights_refuses_a_mismatch() -> None:

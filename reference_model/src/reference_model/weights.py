@@ -247,6 +247,11 @@ def _write(state: Mapping[str, np.ndarray], meta: Mapping[str, str], path: Path)
     os.close(handle)
     try:
         save_file(dict(state), tmp, metadata=dict(meta))
+        # mkstemp makes the file private (0600); a weights file is for sharing, so give it
+        # the permissions open() would (0666 less the umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with open(tmp, "rb") as stream:
             os.fsync(stream.fileno())
         os.replace(tmp, path)
