@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from reference_model._atomic import atomic_path
 from reference_model.networks.architecture import (
     DiscriminatorArchitecture,
     GeneratorArchitecture,
@@ -227,37 +227,22 @@ def save_weights(
         >>> read_weights(path)[1]["network"]
         'generator'
     """
-    dtype = _check_dtype(dtype)
-    state = {k: v.astype(dtype) for k, v in torch_layout_state(model).items()}
-    return _write(state, _metadata(model, training_command, metadata), Path(path))
+    state = torch_layout_state(model)
+    return _write(state, _metadata(model, training_command, metadata), Path(path), dtype)
 
 
-def _check_dtype(dtype: str) -> str:
+def _write(
+    state: Mapping[str, np.ndarray], meta: Mapping[str, str], path: Path, dtype: str
+) -> Path:
+    """Write ``state`` cast to ``dtype`` as a safetensors file, atomically."""
+    from safetensors.numpy import save
+
     if dtype not in ("float32", "float16"):
         raise ValueError(f"dtype must be 'float32' or 'float16', got {dtype!r}")
-    return dtype
-
-
-def _write(state: Mapping[str, np.ndarray], meta: Mapping[str, str], path: Path) -> Path:
-    """Write a safetensors file atomically: temporary name, fsync, rename."""
-    from safetensors.numpy import save_file
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        save_file(dict(state), tmp, metadata=dict(meta))
-        # mkstemp makes the file private (0600); a weights file is for sharing, so give it
-        # the permissions open() would (0666 less the umask).
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with open(tmp, "rb") as stream:
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    tensors = {k: v.astype(dtype) for k, v in state.items()}
+    data = save(tensors, metadata=dict(meta))  # bytes: save_file recreated tmp as 0600
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     return path
 
 
@@ -288,8 +273,7 @@ def recast_weights(
         True
     """
     state, meta = read_weights(source)
-    dtype = _check_dtype(dtype)
-    return _write({k: v.astype(dtype) for k, v in state.items()}, meta, Path(path))
+    return _write(state, meta, Path(path), dtype)
 
 
 def read_weights(path: str | os.PathLike[str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 import keras
 
+from reference_model._atomic import atomic_path
 from reference_model.weights import save_weights
 
 FOLDER = "keras_checkpoints"
@@ -67,20 +67,12 @@ def save_checkpoint(model: keras.Model, folder: str | os.PathLike[str], keep_las
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = checkpoint_path(folder, model.current_step)
-    handle, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".weights.h5", dir=folder)
-    os.close(handle)
-    try:
+    with atomic_path(path, suffix=".weights.h5") as tmp:  # Keras insists on the suffix
         model.save_weights(tmp)
-        with open(tmp, "rb") as stream:
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     items = list_checkpoints(folder)
     for _, old in items[: max(len(items) - int(keep_last), 0)]:
         old.unlink(missing_ok=True)
-    for stale in folder.glob(".tmp-*.weights.h5"):  # left by a kill during a write
+    for stale in folder.glob(".step_*.weights.h5"):  # left by a kill during a write
         stale.unlink(missing_ok=True)
     return path
 

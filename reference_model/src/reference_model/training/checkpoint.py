@@ -9,16 +9,16 @@ half-written file under a checkpoint name. Files are ``step_<N>.pt`` under
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+
+from reference_model._atomic import atomic_path
 
 _NAME = re.compile(r"^step_(\d{9})\.pt$")
 
@@ -51,17 +51,6 @@ def list_checkpoints(folder: Path) -> list[tuple[int, Path]]:
     return sorted(found)
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def atomic_save(obj: Any, path: Path) -> Path:
     """``torch.save`` to ``path`` through a synced temporary file and an atomic rename.
 
@@ -73,18 +62,8 @@ def atomic_save(obj: Any, path: Path) -> Path:
         {'step': 3}
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            torch.save(obj, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp, open(tmp, "wb") as stream:
+        torch.save(obj, stream)
     return path
 
 
