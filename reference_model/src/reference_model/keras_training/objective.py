@@ -42,7 +42,8 @@ class KerasGeneratorObjective:
         canny: :func:`faceloss.tf.edge_targets` keyword arguments (``low``/``high`` for
             fixed thresholds, none for the adaptive ones of eqs. 1-2); see
             :func:`reference_model.training.losses.canny_thresholds` as ``low``/``high``.
-        rgb_norm: ``L_rgb``'s error, ``"l2"`` (eq. 9) or ``"l1"`` (not in the paper).
+        rgb_norm: ``L_rgb``'s error, ``"l2"`` (eq. 9: mean squared error) or ``"l1"``
+            (mean absolute error, as EDSR and BasicSR train; not in the paper).
 
     Raises:
         ValueError: an unknown term, or a negative or non-finite weight (named), or an
