@@ -12,7 +12,6 @@ each replica's value is already divided by the number of replicas (Keras'
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import keras
 import tensorflow as tf
@@ -188,14 +187,3 @@ def discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Ten
     real = tf.cast(real_logits, tf.float32)
     fake = tf.cast(fake_logits, tf.float32)
     return bce(tf.ones_like(real), real) + bce(tf.zeros_like(fake), fake)
-
-
-def weights_from_config(loss_config: Mapping[str, Any]) -> dict[str, float]:
-    """The five term weights of a configuration's ``[loss]`` section.
-
-    Example:
-        >>> from reference_model.training.config import load_config
-        >>> weights_from_config(load_config("cpu-small")["loss"])["edge"]
-        0.03
-    """
-    return {k: float(loss_config[k]) for k in TERMS}

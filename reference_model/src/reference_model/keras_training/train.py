@@ -29,12 +29,12 @@ from reference_model.keras_training.control import TrainingGuard
 from reference_model.keras_training.data import training_data
 from reference_model.keras_training.gan import EIPNetGAN
 from reference_model.keras_training.logs import TrainingLog
-from reference_model.keras_training.objective import KerasGeneratorObjective, weights_from_config
+from reference_model.keras_training.objective import KerasGeneratorObjective
 from reference_model.keras_training.schedule import StepSchedule
 from reference_model.keras_training.validation import ValidationCallback
 from reference_model.networks import build_discriminator, build_generator
 from reference_model.training.config import dump_config
-from reference_model.training.losses import canny_thresholds
+from reference_model.training.losses import canny_thresholds, weights_from_config
 from reference_model.training.trainer import discriminator_architecture, generator_architecture
 
 POLICIES = {"off": None, "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}

@@ -37,6 +37,17 @@ def check_rgb_norm(rgb_norm: str) -> str:
     return rgb_norm
 
 
+def weights_from_config(loss_config: Mapping[str, Any]) -> dict[str, float]:
+    """The five term weights (:data:`TERMS`) of a configuration's ``[loss]`` section.
+
+    Example:
+        >>> from reference_model.training.config import load_config
+        >>> weights_from_config(load_config("cpu-small")["loss"])["edge"]
+        0.03
+    """
+    return {k: float(loss_config[k]) for k in TERMS}
+
+
 def canny_thresholds(loss_config: Mapping[str, Any]) -> tuple[float, float] | None:
     """The configured fixed Canny ``(low, high)``, or ``None`` for adaptive thresholds.
 

@@ -55,6 +55,7 @@ from reference_model.training.losses import (
     GeneratorObjective,
     canny_thresholds,
     discriminator_loss,
+    weights_from_config,
 )
 from reference_model.training.sampler import ResumableSampler
 from reference_model.weights import save_weights, unwrap
@@ -262,7 +263,7 @@ class Trainer:
                 eps=float(optim["eps"]),
             )
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp == "fp16")
-        weights = {k: float(loss[k]) for k in ("rgb", "edge", "lc", "identity", "adversarial")}
+        weights = weights_from_config(loss)
         self.objective = GeneratorObjective(
             weights,
             float(loss["identity_temperature"]),
