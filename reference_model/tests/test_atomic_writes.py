@@ -7,8 +7,9 @@ import stat
 
 import pytest
 
-from reference_model._atomic import atomic_path
+from reference_model._atomic import atomic_path, remove_leftovers
 from reference_model.evaluation import write_report
+from reference_model.training.checkpoint import atomic_save, checkpoint_path, prune
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path) -> None:
@@ -34,3 +35,30 @@ def test_files_get_the_permissions_open_would_give(tmp_path) -> None:
         os.umask(old)
     for path in paths:  # not mkstemp's private 0600
         assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern", "suffix"),
+    [
+        ("step_000000002.pt", "step_*.pt", ".tmp"),  # the torch trainer's checkpoints
+        ("step_000000002.weights.h5", "step_*.weights.h5", ".weights.h5"),
+    ],  # Keras'
+)
+def test_remove_leftovers_deletes_what_a_kill_left_and_nothing_else(
+    tmp_path, name, pattern, suffix
+) -> None:
+    with pytest.raises(KeyboardInterrupt), atomic_path(tmp_path / name, suffix=suffix) as tmp:
+        leftover = tmp.name
+        raise KeyboardInterrupt
+    (tmp_path / leftover).write_bytes(b"half")  # what a SIGKILL mid-write leaves
+    (tmp_path / name).write_bytes(b"whole")
+    (tmp_path / ".other.tmp").write_bytes(b"not ours")
+    remove_leftovers(tmp_path, pattern, suffix=suffix)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.tmp", name]
+
+
+def test_pruning_torch_checkpoints_removes_a_killed_write(tmp_path) -> None:
+    atomic_save({"step": 1}, checkpoint_path(tmp_path, 1))
+    (tmp_path / ".step_000000002.pt.0a1b2c3d4e5f.tmp").write_bytes(b"half")
+    prune(tmp_path, keep_last=3)
+    assert [p.name for p in tmp_path.iterdir()] == ["step_000000001.pt"]

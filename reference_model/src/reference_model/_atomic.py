@@ -38,7 +38,7 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = ".tmp") -> Iterator[
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{suffix}")
+    tmp = path.with_name(_temporary_name(path.name, secrets.token_hex(6), suffix))
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         yield tmp
@@ -48,18 +48,38 @@ def atomic_path(path: str | os.PathLike[str], suffix: str = ".tmp") -> Iterator[
         finally:
             os.close(handle)
         os.replace(tmp, path)
-        fsync_folder(path.parent)
+        _fsync_folder(path.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def fsync_folder(folder: Path) -> None:
-    """Sync a folder's entries (a rename in it) to disk, where the platform allows it.
+def remove_leftovers(folder: str | os.PathLike[str], pattern: str, suffix: str = ".tmp") -> None:
+    """Delete the temporary files that a kill during :func:`atomic_path` left in ``folder``.
+
+    Args:
+        folder: the targets' folder (a missing folder has nothing to delete).
+        pattern: a glob for the targets' names, e.g. ``"step_*.pt"``.
+        suffix: the ``suffix`` the targets were written with.
 
     Example:
         >>> import tempfile
-        >>> fsync_folder(Path(tempfile.mkdtemp()))
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / ".step_1.pt.0a1b2c.tmp").write_bytes(b"half")  # a kill's leftover
+        >>> _ = (folder / "step_0.pt").write_bytes(b"whole")
+        >>> remove_leftovers(folder, "step_*.pt")
+        >>> sorted(p.name for p in folder.iterdir())
+        ['step_0.pt']
     """
+    for leftover in Path(folder).glob(_temporary_name(pattern, "*", suffix)):
+        leftover.unlink(missing_ok=True)
+
+
+def _temporary_name(name: str, token: str, suffix: str) -> str:
+    return f".{name}.{token}{suffix}"
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Sync a folder's entries (a rename in it) to disk, where the platform allows it."""
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:  # pragma: no cover - platforms without directory handles

@@ -18,7 +18,7 @@ from typing import Any
 
 import keras
 
-from reference_model._atomic import atomic_path
+from reference_model._atomic import atomic_path, remove_leftovers
 from reference_model.weights import save_weights
 
 FOLDER = "keras_checkpoints"
@@ -64,16 +64,13 @@ def save_checkpoint(model: keras.Model, folder: str | os.PathLike[str], keep_las
     """
     if int(keep_last) < 1:
         raise ValueError(f"keep_last must be >= 1, got {keep_last!r}")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     path = checkpoint_path(folder, model.current_step)
     with atomic_path(path, suffix=".weights.h5") as tmp:  # Keras insists on the suffix
         model.save_weights(tmp)
     items = list_checkpoints(folder)
     for _, old in items[: max(len(items) - int(keep_last), 0)]:
         old.unlink(missing_ok=True)
-    for stale in folder.glob(".step_*.weights.h5"):  # left by a kill during a write
-        stale.unlink(missing_ok=True)
+    remove_leftovers(folder, "step_*.weights.h5", suffix=".weights.h5")
     return path
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from reference_model._atomic import atomic_path
+from reference_model._atomic import atomic_path, remove_leftovers
 
 _NAME = re.compile(r"^step_(\d{9})\.pt$")
 
@@ -73,8 +73,7 @@ def prune(folder: Path, keep_last: int, protect: tuple[Path, ...] = ()) -> None:
     for _, path in items[: max(len(items) - keep_last, 0)]:
         if path not in protect:
             path.unlink(missing_ok=True)
-    for stale in Path(folder).glob(".step_*.tmp"):  # left by a kill during a write
-        stale.unlink(missing_ok=True)
+    remove_leftovers(folder, "step_*.pt")
 
 
 def load_latest(folder: Path, map_location: str | torch.device = "cpu") -> dict[str, Any] | None:
