@@ -40,6 +40,15 @@ def check_rgb_norm(rgb_norm: str) -> str:
 def weights_from_config(loss_config: Mapping[str, Any]) -> dict[str, float]:
     """The five term weights (:data:`TERMS`) of a configuration's ``[loss]`` section.
 
+    Shared by the torch and Keras trainers, so that both read the same keys.
+
+    Returns:
+        ``{term: weight}`` as floats, for the objectives' ``weights`` argument (each weight
+        >= 0 and finite; the objectives check that).
+
+    Raises:
+        KeyError: a term missing from ``loss_config``.
+
     Example:
         >>> from reference_model.training.config import load_config
         >>> weights_from_config(load_config("cpu-small")["loss"])["edge"]
